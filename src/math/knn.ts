@@ -1,0 +1,55 @@
+/**
+ * Exact k-nearest neighbours by cosine distance, on L2-normalised row vectors (n × d, row-major).
+ * Blocked so a block of query rows stays in cache while it sweeps all candidates; each point counts
+ * as its own first neighbour at distance 0, as UMAP's kNN graph expects.
+ */
+export interface KnnGraph {
+  k: number;
+  /** n × k neighbour indices, nearest first. */
+  indices: Int32Array;
+  /** n × k cosine distances (1 − cos), ascending. */
+  distances: Float32Array;
+}
+
+const BLOCK = 64;
+
+export function exactCosineKnn(vectors: Float32Array, n: number, d: number, k: number, onProgress?: (done: number, total: number) => void): KnnGraph {
+  if (k > n) throw new Error(`k = ${k} neighbours asked of only ${n} points`);
+  const indices = new Int32Array(n * k);
+  const distances = new Float32Array(n * k).fill(Infinity);
+  const sims = new Float32Array(BLOCK * n);
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let i = start; i < end; i++) {
+      const row = (i - start) * n;
+      for (let j = 0; j < n; j++) {
+        let dot = 0;
+        for (let c = 0; c < d; c++) dot += vectors[i * d + c]! * vectors[j * d + c]!;
+        sims[row + j] = dot;
+      }
+    }
+    for (let i = start; i < end; i++) {
+      const row = (i - start) * n;
+      const base = i * k;
+      // The point itself first, then the k − 1 most similar others by insertion into a sorted list.
+      indices[base] = i;
+      distances[base] = 0;
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        const dist = 1 - sims[row + j]!;
+        if (k < 2 || dist >= distances[base + k - 1]!) continue;
+        let pos = k - 1;
+        while (pos > 1 && distances[base + pos - 1]! > dist) {
+          distances[base + pos] = distances[base + pos - 1]!;
+          indices[base + pos] = indices[base + pos - 1]!;
+          pos--;
+        }
+        distances[base + pos] = dist;
+        indices[base + pos] = j;
+      }
+    }
+    onProgress?.(end, n);
+  }
+  for (let i = 0; i < distances.length; i++) distances[i] = Math.max(0, distances[i]!);
+  return { k, indices, distances };
+}

@@ -1,0 +1,74 @@
+/**
+ * Names clusters from their papers with class-based TF-IDF (as BERTopic does): all text of a cluster
+ * is one document; a term scores high when it is frequent in that cluster and rare across clusters.
+ * Terms are words and two-word phrases; stop words and abstract boilerplate never count.
+ */
+import { LABEL_STOPWORDS } from './stopwords';
+
+export interface TopicTerms {
+  topic: number;
+  size: number;
+  /** Best terms first. */
+  terms: string[];
+  /** A short human label: the top two or three terms. */
+  label: string;
+}
+
+/** Content words and the two-word phrases they form inside a sentence fragment. */
+export function extractTerms(text: string): string[] {
+  const words = text
+    .toLowerCase()
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}-]+/u)
+    .map((w) => w.replace(/^-+|-+$/g, ''));
+  const terms: string[] = [];
+  let previous: string | null = null;
+  for (const word of words) {
+    const keep = word.length > 2 && !LABEL_STOPWORDS.has(word) && !/^\d+$/.test(word);
+    if (!keep) {
+      previous = null;
+      continue;
+    }
+    terms.push(word);
+    if (previous) terms.push(`${previous} ${word}`);
+    previous = word;
+  }
+  return terms;
+}
+
+export function topicTerms(texts: string[], topics: Int32Array, topTerms = 5): TopicTerms[] {
+  const clusterCount = topics.reduce((m, t) => Math.max(m, t + 1), 0);
+  const counts = Array.from({ length: clusterCount }, () => new Map<string, number>());
+  const sizes = new Array<number>(clusterCount).fill(0);
+  const total = new Map<string, number>();
+  texts.forEach((text, i) => {
+    const topic = topics[i]!;
+    if (topic < 0) return;
+    sizes[topic]! += 1;
+    // A term counts once per paper: one abstract repeating a word should not name a topic.
+    for (const term of new Set(extractTerms(text))) {
+      counts[topic]!.set(term, (counts[topic]!.get(term) ?? 0) + 1);
+      total.set(term, (total.get(term) ?? 0) + 1);
+    }
+  });
+  const averageTerms = counts.reduce((s, c) => s + [...c.values()].reduce((a, b) => a + b, 0), 0) / Math.max(1, clusterCount);
+  return counts.map((termCounts, topic) => {
+    const clusterTotal = [...termCounts.values()].reduce((a, b) => a + b, 0) || 1;
+    const scored = [...termCounts.entries()]
+      // A term seen in a single paper says little about a whole topic.
+      .filter(([, n]) => n >= Math.min(2, sizes[topic]!))
+      .map(([term, n]) => {
+        const phraseBonus = term.includes(' ') ? 1.5 : 1;
+        return [term, (n / clusterTotal) * Math.log(1 + averageTerms / total.get(term)!) * phraseBonus] as const;
+      })
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const terms: string[] = [];
+    for (const [term] of scored) {
+      // Skip a word already inside a chosen phrase, and a phrase made of chosen words.
+      if (terms.some((t) => t.split(' ').includes(term) || term.split(' ').includes(t))) continue;
+      terms.push(term);
+      if (terms.length === topTerms) break;
+    }
+    return { topic, size: sizes[topic]!, terms, label: terms.slice(0, terms[0]?.includes(' ') ? 2 : 3).join(', ') };
+  });
+}

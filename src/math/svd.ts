@@ -1,0 +1,189 @@
+/**
+ * Truncated SVD by randomized subspace iteration (Halko, Martinsson & Tropp 2011), on any matrix that
+ * can multiply a block of vectors. Used to fit the embedded model (sparse term × document matrix) and
+ * to initialise the layout (PCA of the embedding vectors). Deterministic for a given seed.
+ *
+ * Matrices are row-major Float64Arrays: an n × l block stores entry (i, j) at i * l + j.
+ */
+import { gaussian, mulberry32 } from './random';
+
+export interface LinearOperator {
+  rows: number;
+  cols: number;
+  /** A · M for M of shape cols × l; returns rows × l. */
+  multiply(m: Float64Array, l: number): Float64Array;
+  /** Aᵀ · M for M of shape rows × l; returns cols × l. */
+  multiplyTransposed(m: Float64Array, l: number): Float64Array;
+}
+
+export interface TruncatedSVD {
+  k: number;
+  /** Left singular vectors, rows × k. */
+  u: Float64Array;
+  /** Singular values, descending. */
+  s: Float64Array;
+}
+
+/** Orthonormalises the columns of an n × l block in place (modified Gram–Schmidt). */
+export function orthonormalizeColumns(a: Float64Array, n: number, l: number): void {
+  for (let j = 0; j < l; j++) {
+    for (let p = 0; p < j; p++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += a[i * l + j]! * a[i * l + p]!;
+      for (let i = 0; i < n; i++) a[i * l + j]! -= dot * a[i * l + p]!;
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += a[i * l + j]! ** 2;
+    norm = Math.sqrt(norm);
+    // A column that collapsed (rank-deficient input) becomes zero rather than noise.
+    const inv = norm > 1e-12 ? 1 / norm : 0;
+    for (let i = 0; i < n; i++) a[i * l + j]! *= inv;
+  }
+}
+
+/** Eigen-decomposition of a symmetric n × n matrix by cyclic Jacobi rotations; eigenvalues descending. */
+export function symmetricEigen(matrix: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const a = Float64Array.from(matrix);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q]! ** 2;
+    if (off < 1e-22) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q]!;
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p]!;
+          const akq = a[k * n + q]!;
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k]!;
+          const aqk = a[q * n + k]!;
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p]!;
+          const vkq = v[k * n + q]!;
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => a[y * n + y]! - a[x * n + x]!);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((src, dst) => {
+    values[dst] = a[src * n + src]!;
+    for (let k = 0; k < n; k++) vectors[k * n + dst] = v[k * n + src]!;
+  });
+  return { values, vectors };
+}
+
+/** Top-k left singular vectors and values of `op`. */
+export function randomizedSVD(op: LinearOperator, k: number, options: { seed?: number; oversample?: number; powerIterations?: number } = {}): TruncatedSVD {
+  const l = Math.min(k + (options.oversample ?? 10), op.rows, op.cols);
+  const normal = gaussian(mulberry32(options.seed ?? 42));
+  const omega = new Float64Array(op.cols * l);
+  for (let i = 0; i < omega.length; i++) omega[i] = normal();
+  let y = op.multiply(omega, l);
+  for (let it = 0; it < (options.powerIterations ?? 4); it++) {
+    orthonormalizeColumns(y, op.rows, l);
+    const z = op.multiplyTransposed(y, l);
+    orthonormalizeColumns(z, op.cols, l);
+    y = op.multiply(z, l);
+  }
+  orthonormalizeColumns(y, op.rows, l);
+  // B = Qᵀ A (l × cols), held transposed as Aᵀ Q (cols × l); B Bᵀ = (AᵀQ)ᵀ(AᵀQ) is l × l.
+  const bt = op.multiplyTransposed(y, l);
+  const gram = new Float64Array(l * l);
+  for (let i = 0; i < op.cols; i++) {
+    for (let p = 0; p < l; p++) {
+      const bip = bt[i * l + p]!;
+      if (bip === 0) continue;
+      for (let q = 0; q < l; q++) gram[p * l + q]! += bip * bt[i * l + q]!;
+    }
+  }
+  const { values, vectors } = symmetricEigen(gram, l);
+  const kk = Math.min(k, l);
+  const u = new Float64Array(op.rows * kk);
+  for (let i = 0; i < op.rows; i++) {
+    for (let j = 0; j < kk; j++) {
+      let sum = 0;
+      for (let p = 0; p < l; p++) sum += y[i * l + p]! * vectors[p * l + j]!;
+      u[i * kk + j] = sum;
+    }
+  }
+  const s = new Float64Array(kk);
+  for (let j = 0; j < kk; j++) s[j] = Math.sqrt(Math.max(0, values[j]!));
+  return { k: kk, u, s };
+}
+
+/** A sparse matrix given row by row as (column, value) lists, as a LinearOperator. */
+export function sparseRowsOperator(rowsData: { cols: Int32Array; values: Float64Array }[], cols: number): LinearOperator {
+  return {
+    rows: rowsData.length,
+    cols,
+    multiply(m, l) {
+      const out = new Float64Array(rowsData.length * l);
+      rowsData.forEach((row, i) => {
+        for (let e = 0; e < row.cols.length; e++) {
+          const c = row.cols[e]!;
+          const v = row.values[e]!;
+          for (let j = 0; j < l; j++) out[i * l + j]! += v * m[c * l + j]!;
+        }
+      });
+      return out;
+    },
+    multiplyTransposed(m, l) {
+      const out = new Float64Array(cols * l);
+      rowsData.forEach((row, i) => {
+        for (let e = 0; e < row.cols.length; e++) {
+          const c = row.cols[e]!;
+          const v = row.values[e]!;
+          for (let j = 0; j < l; j++) out[c * l + j]! += v * m[i * l + j]!;
+        }
+      });
+      return out;
+    },
+  };
+}
+
+/** Row vectors (n × d, Float32) centred on their mean, as a LinearOperator: its SVD is PCA. */
+export function centredDenseOperator(data: Float32Array, n: number, d: number): LinearOperator {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += data[i * d + j]! / n;
+  return {
+    rows: n,
+    cols: d,
+    multiply(m, l) {
+      const out = new Float64Array(n * l);
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < d; c++) {
+          const v = data[i * d + c]! - mean[c]!;
+          for (let j = 0; j < l; j++) out[i * l + j]! += v * m[c * l + j]!;
+        }
+      }
+      return out;
+    },
+    multiplyTransposed(m, l) {
+      const out = new Float64Array(d * l);
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < d; c++) {
+          const v = data[i * d + c]! - mean[c]!;
+          for (let j = 0; j < l; j++) out[c * l + j]! += v * m[i * l + j]!;
+        }
+      }
+      return out;
+    },
+  };
+}

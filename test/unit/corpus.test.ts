@@ -1,0 +1,77 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildCorpus } from '../../src/corpus/build';
+import { mergeRecords } from '../../src/corpus/merge';
+import { paperId, titleKey } from '../../src/corpus/ids';
+import type { ListingRecord } from '../../src/corpus/listing';
+
+const dir = new URL('../../data/seeds/', import.meta.url).pathname;
+const pages = () => readdirSync(dir).map((f) => ({ id: basename(f, '.txt'), text: readFileSync(dir + f, 'utf8') }));
+
+const record = (over: Partial<ListingRecord>): ListingRecord => ({
+  title: 'A Paper: About Things',
+  abstract: 'Short.',
+  authors: null,
+  organization: null,
+  dateText: null,
+  date: null,
+  year: null,
+  upvotes: null,
+  ...over,
+});
+
+describe('merging duplicate papers', () => {
+  it('treats titles differing only in case, spacing and punctuation as one paper', () => {
+    expect(titleKey('Scalable  Forward-Forward Algorithm')).toBe(titleKey('scalable forward forward algorithm'));
+    expect(paperId('Scalable Forward-Forward Algorithm')).toBe(paperId('scalable forward–forward algorithm'));
+  });
+
+  it('merges metadata from every page and lists every source', () => {
+    const papers = mergeRecords([
+      { source: 'b', record: record({ abstract: 'Short.', authors: 3, dateText: 'Mar 21', upvotes: 2 }) },
+      { source: 'a', record: record({ abstract: 'A much longer abstract.', dateText: 'Mar 21, 2024', date: '2024-03-21', year: 2024, upvotes: 7 }) },
+    ]);
+    expect(papers).toHaveLength(1);
+    expect(papers[0]).toMatchObject({
+      abstract: 'A much longer abstract.',
+      authors: 3,
+      dateText: 'Mar 21, 2024',
+      date: '2024-03-21',
+      year: 2024,
+      upvotes: 7,
+      sources: ['a', 'b'],
+    });
+  });
+});
+
+describe('the corpus built from the seeds', () => {
+  it('has the unique papers of all five pages with stable, unique ids', async () => {
+    const corpus = await buildCorpus(pages());
+    const records = corpus.sources.reduce((n, s) => n + s.records, 0);
+    expect(corpus.sources).toHaveLength(5);
+    expect(records).toBe(359);
+    expect(corpus.papers).toHaveLength(336);
+    expect(new Set(corpus.papers.map((p) => p.id)).size).toBe(336);
+    // 23 repeat sightings: 21 papers seen on two pages, one on three.
+    expect(corpus.papers.filter((p) => p.sources.length > 1).length).toBe(22);
+    expect(corpus.skipped).toEqual({});
+  });
+
+  it('is reproducible and matches the committed asset byte for byte', async () => {
+    const { skipped, ...corpus } = await buildCorpus(pages().reverse());
+    expect(skipped).toEqual({});
+    const committed = readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8');
+    expect(JSON.stringify(corpus, null, 1) + '\n').toBe(committed);
+  });
+
+  it('gives every paper a title, an abstract and a well-formed date when it has one', async () => {
+    const { papers } = await buildCorpus(pages());
+    for (const p of papers) {
+      expect(p.title.length).toBeGreaterThan(5);
+      expect(p.abstract.length).toBeGreaterThan(p.title.length);
+      if (p.date) expect(p.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      if (p.year !== null) expect(p.date).not.toBeNull();
+    }
+  });
+});

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { exactCosineKnn } from '../../src/math/knn';
+import { densityClusters } from '../../src/math/clusters';
+import { extractTerms, topicTerms } from '../../src/math/labels';
+import { randomizedSVD, sparseRowsOperator, symmetricEigen } from '../../src/math/svd';
+import { gaussian, mulberry32 } from '../../src/math/random';
+
+function normalise(rows: number[][]): Float32Array {
+  return Float32Array.from(rows.flatMap((r) => {
+    const norm = Math.hypot(...r);
+    return r.map((v) => v / norm);
+  }));
+}
+
+/** Points scattered around the given centres: `perBlob` each, seeded. */
+function blobs(centres: [number, number][], perBlob: number, spread: number, seed = 1): Float32Array {
+  const normal = gaussian(mulberry32(seed));
+  const out: number[] = [];
+  for (const [cx, cy] of centres) for (let i = 0; i < perBlob; i++) out.push(cx + normal() * spread, cy + normal() * spread);
+  return Float32Array.from(out);
+}
+
+describe('exact cosine kNN', () => {
+  it('lists each point first, then its neighbours by angle', () => {
+    const v = normalise([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9], [-1, 0]]);
+    const knn = exactCosineKnn(v, 5, 2, 3);
+    expect(Array.from(knn.indices.slice(0, 3))).toEqual([0, 1, 3]);
+    expect(Array.from(knn.indices.slice(6, 9))).toEqual([2, 3, 1]);
+    expect(knn.distances[0]).toBe(0);
+    expect(knn.distances[1]!).toBeLessThan(knn.distances[2]!);
+  });
+
+  it('matches a brute-force sort on random vectors across block boundaries', () => {
+    const n = 150, d = 8, k = 6;
+    const random = gaussian(mulberry32(3));
+    const v = normalise(Array.from({ length: n }, () => Array.from({ length: d }, random)));
+    const knn = exactCosineKnn(v, n, d, k);
+    for (const i of [0, 63, 64, 149]) {
+      const dist = (j: number) => 1 - Array.from({ length: d }, (_, c) => v[i * d + c]! * v[j * d + c]!).reduce((a, b) => a + b);
+      const expected = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i).sort((a, b) => dist(a) - dist(b)).slice(0, k - 1);
+      expect(Array.from(knn.indices.slice(i * k + 1, i * k + k))).toEqual(expected);
+    }
+  });
+});
+
+describe('density clusters', () => {
+  it('finds three well separated blobs without being told how many', () => {
+    const coords = blobs([[0, 0], [10, 0], [5, 9]], 40, 0.8);
+    const labels = densityClusters(coords, 120);
+    const found = new Set(labels);
+    expect(found.size).toBe(3);
+    for (let b = 0; b < 3; b++) {
+      const ids = new Set(Array.from(labels.slice(b * 40, b * 40 + 40)));
+      expect(ids.size).toBe(1);
+    }
+  });
+
+  it('keeps one blob as one cluster', () => {
+    const labels = densityClusters(blobs([[0, 0]], 100, 1), 100);
+    expect(new Set(labels)).toEqual(new Set([0]));
+  });
+
+  it('numbers clusters by size, largest first, and marks tiny groups as noise', () => {
+    const big = blobs([[0, 0]], 60, 0.5, 2);
+    const small = blobs([[20, 20]], 20, 0.5, 3);
+    const lone = Float32Array.from([-20, 20, -20, 20.1]);
+    const coords = Float32Array.from([...small, ...big, ...lone]);
+    const labels = densityClusters(coords, 82);
+    expect(labels[20]).toBe(0);
+    expect(labels[0]).toBe(1);
+    expect(labels[80]).toBe(-1);
+  });
+
+  it('is deterministic', () => {
+    const coords = blobs([[0, 0], [6, 1], [3, 7]], 50, 1.5, 9);
+    expect(densityClusters(coords, 150)).toEqual(densityClusters(coords, 150));
+  });
+});
+
+describe('topic labels', () => {
+  it('drops stop words and boilerplate and forms two-word phrases', () => {
+    expect(extractTerms('We propose a novel diffusion model for image synthesis.')).toEqual([
+      'diffusion',
+      'image',
+      'synthesis',
+      'image synthesis',
+    ]);
+  });
+
+  it('names each cluster by what sets it apart from the others', () => {
+    const texts = [
+      'Graph neural networks for molecule property prediction.',
+      'Message passing graph neural networks on molecules.',
+      'Graph neural networks scale to large molecule sets.',
+      'Diffusion models for image generation.',
+      'Faster sampling for diffusion models in image generation.',
+      'Guidance in diffusion models improves image generation.',
+    ];
+    const topics = Int32Array.from([0, 0, 0, 1, 1, 1]);
+    const [graphs, images] = topicTerms(texts, topics);
+    expect(graphs!.size).toBe(3);
+    expect(graphs!.terms[0]).toMatch(/graph|neural|molecule/);
+    expect(graphs!.label).toMatch(/graph neural|neural networks/);
+    expect(images!.label).toMatch(/diffusion|image generation/);
+    expect(images!.terms).not.toContain('graph');
+  });
+});
+
+describe('truncated SVD', () => {
+  it('finds the eigenvalues of a symmetric matrix', () => {
+    const { values } = symmetricEigen(Float64Array.from([2, 1, 0, 1, 2, 0, 0, 0, 5]), 3);
+    expect(Array.from(values).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([5, 3, 1]);
+  });
+
+  it('recovers the singular values of a known low-rank sparse matrix', () => {
+    // diag(5, 3, 1) padded with zero rows: singular values 5, 3, 1.
+    const rows = [
+      { cols: Int32Array.from([0]), values: Float64Array.from([5]) },
+      { cols: Int32Array.from([1]), values: Float64Array.from([3]) },
+      { cols: Int32Array.from([2]), values: Float64Array.from([1]) },
+      { cols: new Int32Array(), values: new Float64Array() },
+    ];
+    const { s, u, k } = randomizedSVD(sparseRowsOperator(rows, 3), 2, { seed: 1 });
+    expect(k).toBe(2);
+    expect(s[0]).toBeCloseTo(5, 6);
+    expect(s[1]).toBeCloseTo(3, 6);
+    expect(Math.abs(u[0 * k + 0]!)).toBeCloseTo(1, 6);
+    expect(Math.abs(u[1 * k + 1]!)).toBeCloseTo(1, 6);
+  });
+});
