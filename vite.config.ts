@@ -10,6 +10,9 @@ const isolation = {
 export default defineConfig({
   // Relative base: the built dist/ works from any sub-path of any static host.
   base: './',
+  // onnxruntime-web's default build embeds a URL to its .wasm, which Vite would copy into assets/ a
+  // second time; this condition picks its build that loads the runtime from env.wasm.wasmPaths (ort/).
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm'] },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -16,7 +16,7 @@ export interface ClusterOptions {
   minClusterSize: number;
 }
 
-export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { scaleNeighbours: 10, bandwidthScale: 1, maxGridSize: 512, persistence: 0.12, minClusterSize: 5 };
+export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { scaleNeighbours: 10, bandwidthScale: 0.7, maxGridSize: 512, persistence: 0.06, minClusterSize: 5 };
 
 const SCALE_SAMPLE = 2000;
 

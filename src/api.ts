@@ -1,0 +1,46 @@
+/**
+ * window.papermap: the automation surface for people embedding the map, and for tests.
+ * `ready` resolves once the map is drawn (rejects with the reason if it cannot be);
+ * `state()` is a JSON snapshot.
+ */
+import type { Device, Stage } from '../workers/messages';
+
+export interface PapermapState {
+  /** Number of papers on the map. */
+  papers: number;
+  /** Device that computed the embeddings ('webgpu' or 'wasm'); null before the map exists. */
+  device: Device | null;
+  /** True when this visit drew the map from IndexedDB without running the pipeline. */
+  cached: boolean;
+  model: string;
+  /** Ids of the selected papers. */
+  selected: string[];
+  /** Milliseconds per step of this visit (corpus, cache, model, embed, knn, layout, topics, render). */
+  timings: Record<string, number>;
+  /** Pipeline stages that ran in this visit: empty when the map came from the cache. */
+  ran: Stage[];
+  corpusHash: string | null;
+  /** Why WebGPU was abandoned for WASM during the run, if it was. */
+  fallback: string | null;
+  /** Why the map is not stored in the cache, if it is not. */
+  cacheProblem: string | null;
+  topics: number;
+  error: string | null;
+}
+
+export interface PapermapApi {
+  ready: Promise<void>;
+  state(): PapermapState;
+  /** Paper ids with their map coordinates, in corpus order. */
+  points(): { id: string; x: number; y: number }[];
+  /** Where a paper is on screen (CSS pixels, page coordinates), or null. */
+  screenPosition(id: string): [number, number] | null;
+  /** Opens a paper's details, as a click on its point does. */
+  open(id: string): boolean;
+}
+
+declare global {
+  interface Window {
+    papermap: PapermapApi;
+  }
+}

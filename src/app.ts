@@ -1,0 +1,250 @@
+/**
+ * The page's controller: corpus -> cache hit? render : run the pipeline worker -> store -> render.
+ * Holds the one copy of what is shown (map entry, selection) that every view reads.
+ */
+import { loadCorpus } from './corpus/load';
+import { paperText } from './corpus/text';
+import type { Corpus } from './corpus/types';
+import { MAP_SCHEMA, MapCache, mapKey, type MapEntry } from './cache/maps';
+import { DEFAULT_MODEL_ID, isValidModelId } from './model/models';
+import { cssColour, topicColour, topicColours } from './map/palette';
+import { ScatterMap } from './map/scatter';
+import { startPipeline, PipelineError, type PipelineRun } from './pipeline-client';
+import { DetailsPanel, paperMeta } from './ui/details';
+import { renderLegend } from './ui/legend';
+import { ProgressPanel } from './ui/progress';
+import { Tooltip } from './ui/tooltip';
+import { byId } from './ui/dom';
+import type { PapermapApi, PapermapState } from './api';
+import { DEFAULT_PIPELINE_PARAMS, type DevicePreference, type Stage } from '../workers/messages';
+
+function devicePreference(value: string | null): DevicePreference {
+  return value === 'webgpu' || value === 'wasm' ? value : 'auto';
+}
+
+function assetUrl(path: string): string {
+  return new URL(path, document.baseURI).href;
+}
+
+export class App {
+  private corpus: Corpus | null = null;
+  private entry: MapEntry | null = null;
+  private cache: MapCache | null = null;
+  private cached = false;
+  private ran: Stage[] = [];
+  private timings: Record<string, number> = {};
+  private selected: string[] = [];
+  private cacheProblem: string | null = null;
+  private error: string | null = null;
+  private run: PipelineRun | null = null;
+  private readonly map: ScatterMap;
+  private readonly progress = new ProgressPanel();
+  private readonly details = new DetailsPanel(() => this.select(null));
+  private readonly tooltip = new Tooltip();
+  private readonly modelId: string;
+  private readonly modelProblem: string | null;
+  private readonly device: DevicePreference;
+  private markReady!: () => void;
+  private failReady!: (error: Error) => void;
+  readonly ready: Promise<void>;
+
+  constructor(params: URLSearchParams) {
+    this.device = devicePreference(params.get('device'));
+    const requested = params.get('model');
+    this.modelProblem = requested !== null && !isValidModelId(requested) ? `"${requested}" is not a model id (expected "org/name")` : null;
+    this.modelId = requested && !this.modelProblem ? requested : DEFAULT_MODEL_ID;
+    this.ready = new Promise((resolve, reject) => {
+      this.markReady = resolve;
+      this.failReady = reject;
+    });
+    // Nobody may be awaiting `ready`; the failure is shown in the page either way.
+    this.ready.catch(() => undefined);
+    this.map = new ScatterMap(byId<HTMLDivElement>('map'), {
+      onHover: (index, x, y) => this.hover(index, x, y),
+      onClick: (index) => this.select(index),
+    });
+  }
+
+  async start(): Promise<void> {
+    const t0 = performance.now();
+    try {
+      this.corpus = await loadCorpus(assetUrl('corpus/corpus.json'));
+    } catch (error) {
+      this.fail(`The corpus could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.timings.corpus = performance.now() - t0;
+    if (this.modelProblem) {
+      this.fail(`The model could not be used: ${this.modelProblem}`);
+      return;
+    }
+    byId('summary').textContent = `${this.corpus.papers.length} papers · ${this.modelId}`;
+
+    const t1 = performance.now();
+    this.cache = await MapCache.open();
+    if (!this.cache) this.cacheProblem = 'IndexedDB is not available (private mode?): the map will be recomputed on every visit';
+    const key = mapKey(this.corpus.hash, this.modelId, DEFAULT_PIPELINE_PARAMS);
+    const hit = this.cache ? await this.cache.read(key, this.corpus.papers.length) : null;
+    this.timings.cache = performance.now() - t1;
+    if (hit?.entry) {
+      this.cached = true;
+      await this.show(hit.entry);
+      this.progress.cached(performance.now() - t0, hit.entry.device === 'webgpu' ? 'WebGPU' : 'WASM');
+      this.markReady();
+      return;
+    }
+    await this.build(key, hit && hit.reason !== 'not cached yet' ? hit.reason : null);
+  }
+
+  /** Runs the pipeline; `why` says why the cache could not serve the map, when that is news to the user. */
+  private async build(key: string, why: string | null = null): Promise<void> {
+    const corpus = this.corpus!;
+    const t0 = performance.now();
+    this.ran = [];
+    this.error = null;
+    this.progress.start(corpus.papers.length, () => this.run?.cancel());
+    if (why) this.progress.note(why, 'warning');
+    this.run = startPipeline(
+      {
+        type: 'run',
+        texts: corpus.papers.map(paperText),
+        modelId: this.modelId,
+        modelsUrl: assetUrl('models/'),
+        ortUrl: assetUrl('ort/'),
+        device: this.device,
+        params: DEFAULT_PIPELINE_PARAMS,
+      },
+      (message) => {
+        if (message.type === 'device') this.progress.showDevice(message.choice, globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+        else if (message.type === 'progress') this.progress.progress(message.stage, message.done, message.total);
+        else if (message.type === 'stage-done') {
+          this.ran.push(message.stage);
+          this.timings[message.stage] = message.ms;
+          this.progress.stageDone(message.stage, message.ms);
+        } else if (message.type === 'fallback') this.progress.note(message.reason, 'warning');
+      },
+    );
+    let result;
+    try {
+      result = await this.run.result;
+    } catch (error) {
+      const e = error as PipelineError;
+      if (e.kind === 'cancelled') {
+        this.progress.fail(this.entry ? 'Cancelled: the previous map stays.' : 'Cancelled before the map was built.', () => void this.build(key));
+        this.error = 'cancelled';
+        return;
+      }
+      this.fail(`${e.stage ? `Failed while ${e.stage === 'model' ? 'loading the model' : `computing ${e.stage}`}: ` : ''}${e.message}`, () => void this.build(key));
+      return;
+    } finally {
+      this.run = null;
+    }
+    const entry: MapEntry = {
+      key,
+      schema: MAP_SCHEMA,
+      corpusHash: corpus.hash,
+      modelId: this.modelId,
+      params: DEFAULT_PIPELINE_PARAMS,
+      ...result,
+      createdAt: new Date().toISOString(),
+    };
+    await this.show(entry);
+    this.progress.finish(performance.now() - t0);
+    for (const warning of entry.warnings) this.progress.note(warning, 'warning');
+    if (this.cache) {
+      const written = await this.cache.write(entry);
+      if (!written.stored) this.cacheProblem = `The map is not saved for next time: ${written.reason}`;
+    }
+    if (this.cacheProblem) this.progress.note(this.cacheProblem, 'warning');
+    this.markReady();
+  }
+
+  private async show(entry: MapEntry): Promise<void> {
+    this.entry = entry;
+    const t0 = performance.now();
+    await this.map.setData({ coords: entry.coords, colours: topicColours(entry.topics), focus: null });
+    this.timings.render = performance.now() - t0;
+    const unassigned = entry.topics.reduce((n, t) => n + (t < 0 ? 1 : 0), 0);
+    renderLegend(entry.topicTerms, unassigned);
+    document.body.dataset.state = 'ready';
+  }
+
+  private fail(message: string, retry?: () => void): void {
+    this.error = message;
+    this.progress.fail(message, retry ?? (() => location.reload()));
+    this.failReady(new Error(message));
+  }
+
+  private topicOf(index: number): { label: string | null; colour: string } {
+    const topic = this.entry!.topics[index]!;
+    const terms = this.entry!.topicTerms[topic];
+    return { label: topic >= 0 ? terms?.label ?? `Topic ${topic + 1}` : null, colour: cssColour(topicColour(topic)) };
+  }
+
+  private hover(index: number | null, x: number, y: number): void {
+    if (index === null || !this.corpus) {
+      this.tooltip.hide();
+      return;
+    }
+    const paper = this.corpus.papers[index]!;
+    const rect = byId('map').getBoundingClientRect();
+    this.tooltip.show(paper.title, [this.topicOf(index).label, ...paperMeta(paper).slice(0, 1)].filter(Boolean).join(' · '), rect.left + x, rect.top + y);
+  }
+
+  /** Opens a paper (or closes details with null); the clicked paper is the selection. */
+  select(index: number | null): void {
+    if (!this.corpus || !this.entry) return;
+    this.map.setFocus(index);
+    if (index === null) {
+      this.selected = [];
+      this.details.hide();
+      return;
+    }
+    const paper = this.corpus.papers[index]!;
+    this.selected = [paper.id];
+    const topic = this.topicOf(index);
+    this.details.show(paper, topic.label, topic.colour);
+  }
+
+  state(): PapermapState {
+    return {
+      papers: this.entry?.n ?? 0,
+      device: this.entry?.device ?? null,
+      cached: this.cached,
+      model: this.modelId,
+      selected: [...this.selected],
+      timings: Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+      ran: [...this.ran],
+      corpusHash: this.corpus?.hash ?? null,
+      fallback: this.entry?.fallback ?? null,
+      cacheProblem: this.cacheProblem,
+      topics: this.entry?.topicTerms.length ?? 0,
+      error: this.error,
+    };
+  }
+
+  api(): PapermapApi {
+    return {
+      ready: this.ready,
+      state: () => this.state(),
+      points: () =>
+        (this.corpus?.papers ?? []).flatMap((p, i) =>
+          this.entry ? [{ id: p.id, x: this.entry.coords[2 * i]!, y: this.entry.coords[2 * i + 1]! }] : [],
+        ),
+      screenPosition: (id) => {
+        const index = this.corpus?.papers.findIndex((p) => p.id === id) ?? -1;
+        const local = index >= 0 ? this.map.screenPosition(index) : null;
+        if (!local) return null;
+        const rect = byId('map').getBoundingClientRect();
+        return [rect.left + local[0], rect.top + local[1]];
+      },
+      open: (id) => {
+        const index = this.corpus?.papers.findIndex((p) => p.id === id) ?? -1;
+        if (index < 0) return false;
+        this.select(index);
+        return true;
+      },
+    };
+  }
+}
+

@@ -1,0 +1,117 @@
+/**
+ * The map cache: one IndexedDB store of computed maps, keyed by (schema, corpus hash, model id,
+ * pipeline parameters). Values hold typed arrays (structured clone keeps them binary) and small JSON.
+ * An outdated or corrupt entry is deleted and reported as a miss: the page recomputes, never breaks.
+ * A failed write (quota, private mode) is reported, and the map is still shown.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { TopicTerms } from '../math/labels';
+import type { Device, PipelineParams, Stage } from '../../workers/messages';
+
+/** Bump when the shape or meaning of a stored map changes: old entries are then recomputed. */
+export const MAP_SCHEMA = 1;
+export const DB_NAME = 'papermap';
+const DB_VERSION = 1;
+
+export interface MapEntry {
+  key: string;
+  schema: number;
+  corpusHash: string;
+  modelId: string;
+  params: PipelineParams;
+  n: number;
+  dims: number;
+  embeddings: Float32Array;
+  coords: Float32Array;
+  topics: Int32Array;
+  topicTerms: TopicTerms[];
+  device: Device;
+  fallback: string | null;
+  warnings: string[];
+  timings: Partial<Record<Stage, number>>;
+  createdAt: string;
+}
+
+interface PapermapDB extends DBSchema {
+  maps: { key: string; value: MapEntry };
+}
+
+export function mapKey(corpusHash: string, modelId: string, params: PipelineParams): string {
+  const sorted = Object.fromEntries(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
+  return `v${MAP_SCHEMA}|${corpusHash}|${modelId}|${JSON.stringify(sorted)}`;
+}
+
+/** Why an entry cannot be used, or null when it is sound for a corpus of n papers. */
+export function entryProblem(entry: unknown, n: number): string | null {
+  const e = entry as Partial<MapEntry> | null;
+  if (!e || typeof e !== 'object') return 'not a map entry';
+  if (e.schema !== MAP_SCHEMA) return `schema ${String(e.schema)} is not ${MAP_SCHEMA}`;
+  if (e.n !== n) return `it has ${String(e.n)} papers, the corpus has ${n}`;
+  if (!(e.coords instanceof Float32Array) || e.coords.length !== 2 * n) return 'coordinates are missing or the wrong size';
+  if (!(e.topics instanceof Int32Array) || e.topics.length !== n) return 'topics are missing or the wrong size';
+  if (!(e.embeddings instanceof Float32Array) || typeof e.dims !== 'number' || e.embeddings.length !== n * e.dims) return 'embeddings are missing or the wrong size';
+  if (!Array.isArray(e.topicTerms)) return 'topic terms are missing';
+  if (!Array.isArray(e.warnings)) return 'warnings are missing';
+  for (let i = 0; i < e.coords.length; i++) if (!Number.isFinite(e.coords[i])) return 'coordinates are not finite';
+  return null;
+}
+
+export type ReadResult = { entry: MapEntry } | { entry: null; reason: string };
+export type WriteResult = { stored: true } | { stored: false; reason: string };
+
+export class MapCache {
+  private constructor(private readonly db: IDBPDatabase<PapermapDB>) {}
+
+  /** Opens the cache; null when IndexedDB is unavailable (private mode, blocked, disabled). */
+  static async open(name = DB_NAME): Promise<MapCache | null> {
+    try {
+      const db = await openDB<PapermapDB>(name, DB_VERSION, {
+        upgrade(database) {
+          if (!database.objectStoreNames.contains('maps')) database.createObjectStore('maps', { keyPath: 'key' });
+        },
+        blocking() {
+          // A newer version of the app opened the database in another tab: let it upgrade.
+          db.close();
+        },
+      });
+      return new MapCache(db);
+    } catch {
+      return null;
+    }
+  }
+
+  async read(key: string, n: number): Promise<ReadResult> {
+    let entry: unknown;
+    try {
+      entry = await this.db.get('maps', key);
+    } catch (error) {
+      return { entry: null, reason: `cache read failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    if (entry === undefined) return { entry: null, reason: 'not cached yet' };
+    const problem = entryProblem(entry, n);
+    if (problem) {
+      await this.db.delete('maps', key).catch(() => undefined);
+      return { entry: null, reason: `cached map discarded: ${problem}` };
+    }
+    return { entry: entry as MapEntry };
+  }
+
+  async write(entry: MapEntry): Promise<WriteResult> {
+    try {
+      await this.db.put('maps', entry);
+      return { stored: true };
+    } catch (error) {
+      const name = error instanceof DOMException ? error.name : '';
+      const reason = name === 'QuotaExceededError' ? 'browser storage is full' : error instanceof Error ? error.message : String(error);
+      return { stored: false, reason };
+    }
+  }
+
+  async keys(): Promise<string[]> {
+    return this.db.getAllKeys('maps');
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

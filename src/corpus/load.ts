@@ -1,0 +1,65 @@
+/**
+ * Loads and validates the corpus asset in the browser. Every problem becomes one clear sentence
+ * naming what is wrong and where; nothing half-valid reaches the map.
+ */
+import { corpusHash } from './build';
+import type { Corpus, Paper } from './types';
+
+export class CorpusError extends Error {}
+
+const NULLABLE_NUMBER = ['authors', 'year', 'upvotes'] as const;
+const NULLABLE_STRING = ['organization', 'dateText', 'date'] as const;
+
+function checkPaper(value: unknown, index: number): Paper {
+  const where = `paper ${index + 1}`;
+  if (!value || typeof value !== 'object') throw new CorpusError(`${where} is not an object`);
+  const p = value as Record<string, unknown>;
+  for (const field of ['id', 'title', 'abstract'] as const) {
+    if (typeof p[field] !== 'string' || (p[field] as string).trim() === '') throw new CorpusError(`${where} has no ${field}`);
+  }
+  for (const field of NULLABLE_NUMBER) {
+    if (p[field] !== null && p[field] !== undefined && typeof p[field] !== 'number') throw new CorpusError(`${where} (${String(p.id)}): ${field} must be a number`);
+  }
+  for (const field of NULLABLE_STRING) {
+    if (p[field] !== null && p[field] !== undefined && typeof p[field] !== 'string') throw new CorpusError(`${where} (${String(p.id)}): ${field} must be text`);
+  }
+  if (p.sources !== undefined && !(Array.isArray(p.sources) && p.sources.every((s) => typeof s === 'string'))) {
+    throw new CorpusError(`${where} (${String(p.id)}): sources must be a list of page ids`);
+  }
+  return value as Paper;
+}
+
+/** Validates a parsed corpus asset; checks ids are unique and the content hash matches. */
+export async function validateCorpus(data: unknown): Promise<Corpus> {
+  if (!data || typeof data !== 'object') throw new CorpusError('the corpus file is not a JSON object');
+  const c = data as Partial<Corpus>;
+  if (c.format !== 'papermap-corpus') throw new CorpusError('the file is not a Papermap corpus (its "format" field is missing or different)');
+  if (c.version !== 1) throw new CorpusError(`corpus version ${String(c.version)} is not supported (this app reads version 1)`);
+  if (!Array.isArray(c.papers) || c.papers.length === 0) throw new CorpusError('the corpus has no papers');
+  const papers = c.papers.map(checkPaper);
+  const seen = new Set<string>();
+  for (const p of papers) {
+    if (seen.has(p.id)) throw new CorpusError(`two papers share the id "${p.id}"`);
+    seen.add(p.id);
+  }
+  const hash = await corpusHash(papers);
+  if (c.hash !== hash) throw new CorpusError('the corpus content does not match its hash: the file is damaged or was edited by hand (rebuild it with npm run build-corpus)');
+  return { format: 'papermap-corpus', version: 1, hash, sources: c.sources ?? [], papers };
+}
+
+export async function loadCorpus(url: string): Promise<Corpus> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new CorpusError(`the corpus could not be fetched from ${url} (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!response.ok) throw new CorpusError(`the corpus could not be fetched from ${url} (HTTP ${response.status})`);
+  let data: unknown;
+  try {
+    data = await response.json();
+  } catch {
+    throw new CorpusError('the corpus file is not valid JSON');
+  }
+  return validateCorpus(data);
+}

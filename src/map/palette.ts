@@ -1,0 +1,29 @@
+/**
+ * Colours for topics: 20 distinct hues that read on both dark and light backgrounds
+ * (Tableau 20 reordered so neighbouring ids differ most), grey for papers outside any topic.
+ */
+const TOPIC_COLOURS: [number, number, number][] = [
+  [78, 121, 167], [242, 142, 43], [225, 87, 89], [118, 183, 178], [89, 161, 79],
+  [237, 201, 72], [176, 122, 161], [255, 157, 167], [156, 117, 95], [160, 203, 232],
+  [255, 190, 125], [140, 209, 125], [182, 153, 45], [73, 152, 148], [134, 188, 182],
+  [212, 166, 200], [250, 191, 210], [215, 181, 166], [121, 112, 110], [186, 176, 172],
+];
+export const NOISE_COLOUR: [number, number, number] = [140, 140, 150];
+
+export function topicColour(topic: number): [number, number, number] {
+  return topic < 0 ? NOISE_COLOUR : TOPIC_COLOURS[topic % TOPIC_COLOURS.length]!;
+}
+
+export function cssColour([r, g, b]: [number, number, number]): string {
+  return `rgb(${r} ${g} ${b})`;
+}
+
+/** RGBA per point (n × 4) for the map's binary colour attribute. */
+export function topicColours(topics: Int32Array, alpha = 220): Uint8Array {
+  const out = new Uint8Array(topics.length * 4);
+  topics.forEach((topic, i) => {
+    out.set(topicColour(topic), 4 * i);
+    out[4 * i + 3] = topic < 0 ? Math.round(alpha * 0.6) : alpha;
+  });
+  return out;
+}

@@ -1,0 +1,123 @@
+/**
+ * The pipeline panel: each stage with its count (embed n/N, layout epoch e/E), a bar, and its time;
+ * the device in use; cancel while running; the error and a retry button when a run fails.
+ */
+import type { DeviceChoice, Stage } from '../../workers/messages';
+import { STAGES } from '../../workers/messages';
+import { byId, el, formatMs } from './dom';
+
+const STAGE_NAMES: Record<Stage, string> = {
+  model: 'Load model',
+  embed: 'Embed papers',
+  knn: 'Nearest neighbours',
+  layout: 'Layout (UMAP)',
+  topics: 'Find topics',
+};
+
+const COUNT_NAMES: Partial<Record<Stage, string>> = { embed: 'papers', layout: 'epochs', knn: 'rows' };
+
+interface Row {
+  root: HTMLLIElement;
+  detail: HTMLSpanElement;
+  bar: HTMLSpanElement;
+}
+
+export class ProgressPanel {
+  private readonly root = byId('progress');
+  private rows = new Map<Stage, Row>();
+  private readonly heading = el('h3');
+  private readonly device = el('p', { className: 'device' });
+  private readonly notes = el('div', { className: 'notes' });
+  private readonly actions = el('div', { className: 'actions' });
+
+  constructor() {
+    this.root.replaceChildren(this.heading, this.device, el('ol', { className: 'stages' }), this.notes, this.actions);
+  }
+
+  private list(): HTMLElement {
+    return this.root.querySelector('ol.stages')!;
+  }
+
+  private setActions(...buttons: HTMLButtonElement[]): void {
+    this.actions.replaceChildren(...buttons);
+  }
+
+  start(papers: number, onCancel: () => void): void {
+    this.root.hidden = false;
+    this.root.dataset.state = 'running';
+    this.heading.textContent = `Building the map of ${papers} papers`;
+    this.device.textContent = 'Choosing a device…';
+    this.notes.replaceChildren();
+    this.rows = new Map(
+      STAGES.map((stage) => {
+        const detail = el('span', { className: 'detail' });
+        const bar = el('span', { className: 'bar' });
+        const root = el('li', { attrs: { 'data-stage': stage, 'data-status': 'pending' } }, el('span', { className: 'name', text: STAGE_NAMES[stage] }), detail, el('span', { className: 'track' }, bar));
+        return [stage, { root, detail, bar }];
+      }),
+    );
+    this.list().replaceChildren(...[...this.rows.values()].map((r) => r.root));
+    const cancel = el('button', { className: 'button', text: 'Cancel' });
+    cancel.addEventListener('click', onCancel);
+    this.setActions(cancel);
+  }
+
+  showDevice(choice: DeviceChoice, threads: number): void {
+    const name = choice.device === 'webgpu' ? 'WebGPU' : `WASM · ${threads} thread${threads === 1 ? '' : 's'}`;
+    this.device.textContent = `${name}${choice.adapter ? ` · ${choice.adapter}` : ''} (${choice.reason})`;
+    this.root.dataset.device = choice.device;
+  }
+
+  note(text: string, kind: 'info' | 'warning' = 'info'): void {
+    this.root.hidden = false;
+    this.notes.append(el('p', { className: `note ${kind}`, text }));
+  }
+
+  progress(stage: Stage, done: number, total: number): void {
+    const row = this.rows.get(stage);
+    if (!row) return;
+    for (const [s, r] of this.rows) if (s !== stage && r.root.dataset.status === 'running') r.root.dataset.status = 'done';
+    row.root.dataset.status = 'running';
+    const unit = COUNT_NAMES[stage];
+    row.detail.textContent = unit ? `${done.toLocaleString()} / ${total.toLocaleString()} ${unit}` : '';
+    row.bar.style.width = `${total > 0 ? (100 * done) / total : 0}%`;
+  }
+
+  stageDone(stage: Stage, ms: number): void {
+    const row = this.rows.get(stage);
+    if (!row) return;
+    row.root.dataset.status = 'done';
+    row.bar.style.width = '100%';
+    row.detail.textContent = [row.detail.textContent, formatMs(ms)].filter(Boolean).join(' · ');
+  }
+
+  finish(totalMs: number): void {
+    this.root.dataset.state = 'done';
+    this.heading.textContent = `Map built in ${formatMs(totalMs)}`;
+    const hide = el('button', { className: 'button subtle', text: 'Hide' });
+    hide.addEventListener('click', () => (this.root.hidden = true));
+    this.setActions(hide);
+  }
+
+  cached(ms: number, builtOn: string): void {
+    this.root.hidden = false;
+    this.root.dataset.state = 'done';
+    this.heading.textContent = `Opened from this browser's cache in ${formatMs(ms)}`;
+    this.device.textContent = `Computed earlier on ${builtOn}; nothing was recomputed.`;
+    this.list().replaceChildren();
+    const hide = el('button', { className: 'button subtle', text: 'Hide' });
+    hide.addEventListener('click', () => (this.root.hidden = true));
+    this.setActions(hide);
+  }
+
+  fail(message: string, onRetry: () => void): void {
+    this.root.hidden = false;
+    this.root.dataset.state = 'failed';
+    this.heading.textContent = 'The map could not be built';
+    for (const row of this.rows.values()) if (row.root.dataset.status === 'running') row.root.dataset.status = 'failed';
+    this.notes.replaceChildren(el('p', { className: 'note error', text: message }));
+    const retry = el('button', { className: 'button', text: 'Retry' });
+    retry.addEventListener('click', onRetry);
+    this.setActions(retry);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Real-browser test harness: serves the built dist/ (optionally under a sub-path, with or without
+ * cross-origin isolation) and launches Debian's headless Chromium in one of the two device modes
+ * documented in shared/browser.md.
+ */
+import { createServer, type Server } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+
+const DIST = new URL('../../dist/', import.meta.url).pathname;
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.webmanifest': 'application/manifest+json',
+};
+
+export interface StaticServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serveDist(options: { isolated?: boolean; base?: string } = {}): Promise<StaticServer> {
+  const base = options.base ?? '/';
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!path.startsWith(base)) {
+      res.writeHead(404).end('not under base');
+      return;
+    }
+    let file = normalize(join(DIST, path.slice(base.length)));
+    if (!file.startsWith(DIST)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      const headers: Record<string, string> = { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' };
+      if (options.isolated) {
+        headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+        headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+      }
+      res.writeHead(200, headers).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}${base}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type BrowserMode = 'wasm' | 'webgpu';
+
+const COMMON_FLAGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const MODE_FLAGS: Record<BrowserMode, string[]> = {
+  wasm: ['--disable-gpu'],
+  webgpu: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader'],
+};
+
+export function launchChromium(mode: BrowserMode): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [...COMMON_FLAGS, ...MODE_FLAGS[mode]],
+  });
+}
+
+/** Opens the app and waits for window.papermap.ready; page errors are collected for assertions. */
+export async function openApp(page: Page, url: string): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  await waitReady(page);
+  return errors;
+}
+
+export async function waitReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.papermap !== undefined);
+  await page.evaluate(() => window.papermap.ready);
+}
+
+/** Pixels of a screenshot that differ clearly from the given background colour, and how many hues they span. */
+export function paintedPixels(png: Buffer, background: [number, number, number]): { painted: number; hues: number } {
+  const image = PNG.sync.read(png);
+  let painted = 0;
+  const hues = new Set<number>();
+  for (let i = 0; i < image.data.length; i += 4) {
+    const r = image.data[i]!, g = image.data[i + 1]!, b = image.data[i + 2]!;
+    const diff = Math.abs(r - background[0]) + Math.abs(g - background[1]) + Math.abs(b - background[2]);
+    if (diff < 60) continue;
+    painted++;
+    const max = Math.max(r, g, b), min = Math.min(r, g, b);
+    if (max - min > 40) {
+      // Coarse hue bucket (12 buckets) of saturated pixels: distinct topic colours land in distinct buckets.
+      const h = max === r ? ((g - b) / (max - min) + 6) % 6 : max === g ? (b - r) / (max - min) + 2 : (r - g) / (max - min) + 4;
+      hues.add(Math.floor(h * 2));
+    }
+  }
+  return { painted, hues: hues.size };
+}

@@ -1,0 +1,57 @@
+/**
+ * Choosing a model by id (?model=): a self-hosted model under models/<id>/ loads through the same
+ * transformers.js path as the embedded one; a model that cannot be loaded says so clearly.
+ */
+import { cpSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, serveDist, waitReady, type StaticServer } from './harness';
+
+const dist = new URL('../../dist/models/', import.meta.url).pathname;
+const SELF_HOSTED = 'test-org/self-hosted-copy';
+
+describe('choosing a model by id', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    cpSync(`${dist}papermap/lsa-64`, `${dist}${SELF_HOSTED}`, { recursive: true });
+    server = await serveDist();
+    browser = await launchChromium('wasm');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(`${dist}test-org`, { recursive: true, force: true });
+  });
+
+  async function open(query: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}?${query}`);
+    return page;
+  }
+
+  it('builds the map with a model self-hosted under models/<id>/', async () => {
+    const page = await open(`model=${SELF_HOSTED}&device=wasm`);
+    await waitReady(page);
+    const state = await page.evaluate(() => window.papermap.state());
+    expect(state.model).toBe(SELF_HOSTED);
+    expect(state.papers).toBe(336);
+    expect(await page.locator('#summary').textContent()).toContain(SELF_HOSTED);
+  });
+
+  it('says which model could not be loaded and offers a retry', async () => {
+    const page = await open('model=nobody/missing-model&device=wasm');
+    const failure = await page.evaluate(() => window.papermap.ready.then(() => 'resolved', (e: Error) => e.message));
+    expect(failure).toMatch(/model "nobody\/missing-model" could not be loaded/);
+    await expect.poll(() => page.locator('#progress').textContent()).toMatch(/could not be loaded/);
+    expect(await page.locator('#progress button', { hasText: 'Retry' }).count()).toBe(1);
+    expect((await page.evaluate(() => window.papermap.state())).error).toMatch(/nobody\/missing-model/);
+  });
+
+  it('refuses a model id that is a path', async () => {
+    const page = await open('model=../../etc&device=wasm');
+    const failure = await page.evaluate(() => window.papermap.ready.then(() => 'resolved', (e: Error) => e.message));
+    expect(failure).toMatch(/is not a model id/);
+  });
+});

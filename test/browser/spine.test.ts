@@ -1,0 +1,170 @@
+/**
+ * The spine, end to end in headless Chromium against the built app: raw corpus -> embedded model
+ * (transformers.js + onnxruntime-web) -> kNN -> UMAP -> topics -> deck.gl map -> IndexedDB cache.
+ * Runs on both device paths: WASM (--disable-gpu) and WebGPU (SwiftShader, ?device=webgpu).
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, openApp, paintedPixels, serveDist, waitReady, type BrowserMode, type StaticServer } from './harness';
+import type { Corpus } from '../../src/corpus/types';
+
+const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
+
+type Points = { id: string; x: number; y: number }[];
+
+async function mapPixels(page: Page) {
+  const background = await page.evaluate(() => {
+    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g)!.map(Number);
+    return [r, g, b] as [number, number, number];
+  });
+  // Only the map's own pixels count: hide the panels floating over it for the shot.
+  const hide = await page.addStyleTag({ content: '.panel, .topbar, .tooltip { visibility: hidden !important; }' });
+  const shot = await page.locator('#map').screenshot();
+  await hide.evaluate((node) => (node as Element).remove());
+  return paintedPixels(shot, background);
+}
+
+/** A paper whose point is far from every other point on screen, so hovering it is unambiguous. */
+async function isolatedPaper(page: Page): Promise<{ id: string; x: number; y: number }> {
+  return page.evaluate(() => {
+    const api = window.papermap;
+    const screen = api.points().map((p) => ({ id: p.id, at: api.screenPosition(p.id)! }));
+    const inView = screen.filter(({ at: [x, y] }) => x > 320 && y > 80 && x < innerWidth - 460 && y < innerHeight - 260);
+    let best = inView[0]!;
+    let bestGap = -1;
+    for (const a of inView) {
+      let gap = Infinity;
+      for (const b of screen) if (a !== b) gap = Math.min(gap, Math.hypot(a.at[0] - b.at[0], a.at[1] - b.at[1]));
+      if (gap > bestGap) [best, bestGap] = [a, gap];
+    }
+    return { id: best.id, x: best.at[0], y: best.at[1] };
+  });
+}
+
+for (const mode of ['wasm', 'webgpu'] as BrowserMode[]) {
+  describe(`the spine on the ${mode} path`, () => {
+    let server: StaticServer;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    let firstPoints: Points;
+    const url = () => `${server.url}?device=${mode}`;
+
+    beforeAll(async () => {
+      server = await serveDist();
+      browser = await launchChromium(mode);
+      context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+      page = await context.newPage();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+
+    it('builds the map of every unique paper on the requested device and draws it', async () => {
+      const errors = await openApp(page, url());
+      const state = await page.evaluate(() => window.papermap.state());
+      expect(state.papers).toBe(corpus.papers.length);
+      expect(state.device).toBe(mode);
+      expect(state.cached).toBe(false);
+      expect(state.fallback).toBeNull();
+      expect(state.ran).toEqual(['model', 'embed', 'knn', 'layout', 'topics']);
+      expect(state.topics).toBeGreaterThanOrEqual(3);
+      expect(state.corpusHash).toBe(corpus.hash);
+      expect(errors).toEqual([]);
+      firstPoints = await page.evaluate(() => window.papermap.points());
+      expect(firstPoints).toHaveLength(corpus.papers.length);
+      expect(firstPoints.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
+
+      const pixels = await mapPixels(page);
+      // 336 points of ~9 px across: thousands of painted pixels in several topic hues.
+      expect(pixels.painted).toBeGreaterThan(corpus.papers.length * 20);
+      expect(pixels.hues).toBeGreaterThanOrEqual(3);
+
+      const panel = page.locator('#progress');
+      await expect.poll(() => panel.getAttribute('data-device')).toBe(mode);
+      await expect.poll(() => panel.textContent()).toMatch(/Map built in/);
+      expect(await page.locator('#legend li').count()).toBeGreaterThanOrEqual(3);
+    });
+
+    it('shows the title of the hovered point and opens its details on click', async () => {
+      const target = await isolatedPaper(page);
+      const paper = corpus.papers.find((p) => p.id === target.id)!;
+      await page.mouse.move(target.x, target.y);
+      const tooltip = page.locator('#tooltip');
+      await expect.poll(() => tooltip.isVisible()).toBe(true);
+      expect(await tooltip.textContent()).toContain(paper.title);
+
+      await page.mouse.click(target.x, target.y);
+      const details = page.locator('#details');
+      await expect.poll(() => details.isVisible()).toBe(true);
+      expect(await details.locator('h2').textContent()).toBe(paper.title);
+      expect(await details.locator('.abstract').textContent()).toBe(paper.abstract);
+      expect(await details.textContent()).toContain(paper.sources[0]!);
+      expect((await page.evaluate(() => window.papermap.state())).selected).toEqual([paper.id]);
+
+      await page.keyboard.press('Escape');
+      await expect.poll(() => details.isVisible()).toBe(false);
+      expect((await page.evaluate(() => window.papermap.state())).selected).toEqual([]);
+    });
+
+    it('reopens from IndexedDB on reload without running the pipeline, at the same positions', async () => {
+      await page.reload();
+      await waitReady(page);
+      const state = await page.evaluate(() => window.papermap.state());
+      expect(state.cached).toBe(true);
+      expect(state.ran).toEqual([]);
+      expect(state.device).toBe(mode);
+      expect(await page.evaluate(() => window.papermap.points())).toEqual(firstPoints);
+      expect((await mapPixels(page)).painted).toBeGreaterThan(corpus.papers.length * 20);
+      await expect.poll(() => page.locator('#progress').textContent()).toMatch(/Opened from this browser's cache/);
+    });
+
+    if (mode === 'wasm') {
+      it('computes the same layout in a new browser profile (determinism)', async () => {
+        const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        const other = await fresh.newPage();
+        await openApp(other, url());
+        const state = await other.evaluate(() => window.papermap.state());
+        expect(state.cached).toBe(false);
+        expect(await other.evaluate(() => window.papermap.points())).toEqual(firstPoints);
+        await fresh.close();
+      });
+
+      it('recomputes a corrupt cache entry instead of breaking', async () => {
+        await page.evaluate(async () => {
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const request = indexedDB.open('papermap');
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          });
+          const store = db.transaction('maps', 'readwrite').objectStore('maps');
+          const keys = await new Promise<IDBValidKey[]>((resolve) => {
+            const r = store.getAllKeys();
+            r.onsuccess = () => resolve(r.result);
+          });
+          for (const key of keys) {
+            const entry = await new Promise<Record<string, unknown>>((resolve) => {
+              const r = store.get(key);
+              r.onsuccess = () => resolve(r.result);
+            });
+            store.put({ ...entry, coords: new Float32Array(3) });
+          }
+          await new Promise((resolve) => (store.transaction.oncomplete = resolve));
+          db.close();
+        });
+        await page.reload();
+        await waitReady(page);
+        const state = await page.evaluate(() => window.papermap.state());
+        expect(state.cached).toBe(false);
+        expect(state.ran).toContain('embed');
+        expect(await page.evaluate(() => window.papermap.points())).toEqual(firstPoints);
+        expect(await page.locator('#progress').textContent()).toMatch(/cached map discarded: coordinates are missing or the wrong size/);
+        await page.reload();
+        await waitReady(page);
+        expect((await page.evaluate(() => window.papermap.state())).cached).toBe(true);
+      });
+    }
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * Text embedding with transformers.js on onnxruntime-web: one code path for the embedded model and
+ * for pretrained sentence-transformers models (self-hosted under models/ or, when online, the hub).
+ * Mean pooling + L2 normalisation. A WebGPU failure, at load or mid-run, hands over to WASM and the
+ * run carries on from the batch that failed.
+ */
+import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
+import { DEFAULT_MODEL_ID } from '../src/model/models';
+import { ORT_FILES } from '../src/ort-files';
+import type { Device } from './messages';
+
+export interface EmbedderOptions {
+  modelId: string;
+  modelsUrl: string;
+  ortUrl: string;
+  device: Device;
+}
+
+function configureRuntime(options: EmbedderOptions): void {
+  // transformers.js wants a path here, not a full URL (a URL makes the tokenizer config load as undefined).
+  env.localModelPath = new URL(options.modelsUrl).pathname;
+  env.allowLocalModels = true;
+  // The embedded model only exists locally; other ids may come from the hub when online.
+  env.allowRemoteModels = options.modelId !== DEFAULT_MODEL_ID;
+  // Self-hosted model files are cached by the app's own offline cache, not a second copy here.
+  env.useBrowserCache = options.modelId !== DEFAULT_MODEL_ID;
+  const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
+  if (onnx.wasm) {
+    onnx.wasm.wasmPaths = { mjs: options.ortUrl + ORT_FILES.mjs, wasm: options.ortUrl + ORT_FILES.wasm };
+    // Threads need SharedArrayBuffer, which needs cross-origin isolation (COOP/COEP headers).
+    onnx.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class Embedder {
+  private constructor(
+    private extractor: FeatureExtractionPipeline,
+    public device: Device,
+    private readonly options: EmbedderOptions,
+    private readonly onFallback: (reason: string) => void,
+  ) {}
+
+  static async load(options: EmbedderOptions, onFallback: (reason: string) => void): Promise<Embedder> {
+    configureRuntime(options);
+    try {
+      return new Embedder(await Embedder.open(options.modelId, options.device), options.device, options, onFallback);
+    } catch (error) {
+      if (options.device !== 'webgpu') throw error;
+      const reason = `WebGPU could not load the model (${describe(error)}): using WASM`;
+      onFallback(reason);
+      return new Embedder(await Embedder.open(options.modelId, 'wasm'), 'wasm', options, onFallback);
+    }
+  }
+
+  private static async open(modelId: string, device: Device): Promise<FeatureExtractionPipeline> {
+    try {
+      return (await pipeline('feature-extraction', modelId, { device, dtype: 'fp32' })) as FeatureExtractionPipeline;
+    } catch (error) {
+      const where = modelId === DEFAULT_MODEL_ID ? `models/${modelId}/ (run npm run build-model)` : `models/${modelId}/ or, when online, the Hugging Face hub`;
+      throw new Error(`model "${modelId}" could not be loaded on ${device} from ${where}: ${describe(error)}`);
+    }
+  }
+
+  /** Embeds one batch; returns rows × dims, normalised. */
+  private async batch(texts: string[]): Promise<{ data: Float32Array; dims: number }> {
+    const output = await this.extractor(texts, { pooling: 'mean', normalize: true });
+    const dims = output.dims[output.dims.length - 1] as number;
+    return { data: output.data as Float32Array, dims };
+  }
+
+  /**
+   * Embeds all texts in batches, reporting progress after each; returns n × dims, and the indices of
+   * texts with no word the model knows (their mean vector is zero, which normalises to NaN: they get 0).
+   */
+  async embedAll(texts: string[], batchSize: number, onProgress: (done: number, total: number) => void): Promise<{ vectors: Float32Array; dims: number; empty: number[] }> {
+    let vectors: Float32Array | null = null;
+    let dims = 0;
+    const empty: number[] = [];
+    for (let start = 0; start < texts.length; start += batchSize) {
+      const slice = texts.slice(start, start + batchSize);
+      let result: { data: Float32Array; dims: number };
+      try {
+        result = await this.batch(slice);
+      } catch (error) {
+        if (this.device !== 'webgpu') throw error;
+        await this.switchToWasm(`WebGPU failed while embedding (${describe(error)}): WASM took over at paper ${start + 1}`);
+        result = await this.batch(slice);
+      }
+      dims = result.dims;
+      for (let r = 0; r < slice.length; r++) {
+        const row = result.data.subarray(r * dims, (r + 1) * dims);
+        if (row.some((x) => !Number.isFinite(x))) {
+          row.fill(0);
+          empty.push(start + r);
+        }
+      }
+      vectors ??= new Float32Array(texts.length * dims);
+      vectors.set(result.data, start * dims);
+      onProgress(Math.min(texts.length, start + batchSize), texts.length);
+    }
+    return { vectors: vectors ?? new Float32Array(0), dims, empty };
+  }
+
+  private async switchToWasm(reason: string): Promise<void> {
+    this.onFallback(reason);
+    await this.extractor.dispose().catch(() => undefined);
+    this.extractor = await Embedder.open(this.options.modelId, 'wasm');
+    this.device = 'wasm';
+  }
+
+  async dispose(): Promise<void> {
+    await this.extractor.dispose();
+  }
+}

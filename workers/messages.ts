@@ -1,0 +1,71 @@
+/**
+ * Every message that crosses the boundary between the page and the pipeline worker, in one place.
+ * Typed arrays in results are transferred, never copied.
+ */
+import type { LayoutParams } from '../src/math/layout';
+import type { TopicTerms } from '../src/math/labels';
+
+export type Device = 'webgpu' | 'wasm';
+export type DevicePreference = 'auto' | Device;
+export type Stage = 'model' | 'embed' | 'knn' | 'layout' | 'topics';
+export const STAGES: readonly Stage[] = ['model', 'embed', 'knn', 'layout', 'topics'];
+
+export interface PipelineParams extends LayoutParams {
+  /** Papers per embedding batch. */
+  batchSize: number;
+}
+
+export const DEFAULT_PIPELINE_PARAMS: PipelineParams = { nNeighbors: 15, minDist: 0.1, nEpochs: 500, seed: 42, batchSize: 16 };
+
+/** Page -> worker. */
+export interface RunRequest {
+  type: 'run';
+  texts: string[];
+  modelId: string;
+  /** Absolute URL of the folder holding self-hosted models (<modelsUrl><modelId>/config.json). */
+  modelsUrl: string;
+  /** Absolute URL of the folder holding onnxruntime-web's WASM files. */
+  ortUrl: string;
+  device: DevicePreference;
+  params: PipelineParams;
+}
+
+export interface DeviceChoice {
+  device: Device;
+  /** Why this device: shown to the user. */
+  reason: string;
+  /** The WebGPU adapter's description, when there is one. */
+  adapter: string | null;
+}
+
+export interface PipelineResult {
+  n: number;
+  dims: number;
+  /** n × dims, L2-normalised. */
+  embeddings: Float32Array;
+  /** n × 2 layout positions. */
+  coords: Float32Array;
+  /** Topic of each paper, −1 for none. */
+  topics: Int32Array;
+  topicTerms: TopicTerms[];
+  device: Device;
+  /** Set when WebGPU failed during the run and WASM finished it. */
+  fallback: string | null;
+  /** Things the user should know about this map (e.g. papers the model could not read). */
+  warnings: string[];
+  timings: Partial<Record<Stage, number>>;
+}
+
+/** Worker -> page. */
+export type WorkerMessage =
+  | { type: 'device'; choice: DeviceChoice }
+  | { type: 'progress'; stage: Stage; done: number; total: number }
+  | { type: 'stage-done'; stage: Stage; ms: number }
+  | { type: 'fallback'; reason: string }
+  | { type: 'result'; result: PipelineResult }
+  | { type: 'error'; stage: Stage | null; message: string };
+
+/** The buffers of a result, for postMessage's transfer list. */
+export function resultTransfer(result: PipelineResult): Transferable[] {
+  return [result.embeddings.buffer, result.coords.buffer, result.topics.buffer] as Transferable[];
+}

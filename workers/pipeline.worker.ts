@@ -1,0 +1,17 @@
+// Thin entry: the pipeline worker runs one request, streams its events and transfers the result.
+import { runPipeline, StageError } from './pipeline';
+import { resultTransfer, type RunRequest, type WorkerMessage } from './messages';
+
+const post = (message: WorkerMessage, transfer: Transferable[] = []) => postMessage(message, { transfer });
+
+addEventListener('message', (event: MessageEvent<RunRequest>) => {
+  runPipeline(event.data, (message) => post(message)).then(
+    (result) => post({ type: 'result', result }, resultTransfer(result)),
+    (error: unknown) =>
+      post({
+        type: 'error',
+        stage: error instanceof StageError ? error.stage : null,
+        message: error instanceof Error ? error.message : String(error),
+      }),
+  );
+});
