@@ -16,7 +16,7 @@ import { ProgressPanel } from './ui/progress';
 import { Tooltip } from './ui/tooltip';
 import { byId } from './ui/dom';
 import type { PapermapApi, PapermapState } from './api';
-import { DEFAULT_PIPELINE_PARAMS, type DevicePreference, type Stage } from '../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type DevicePreference, type SimulatedFault, type Stage } from '../workers/messages';
 
 function devicePreference(value: string | null): DevicePreference {
   return value === 'webgpu' || value === 'wasm' ? value : 'auto';
@@ -44,12 +44,16 @@ export class App {
   private readonly modelId: string;
   private readonly modelProblem: string | null;
   private readonly device: DevicePreference;
+  /** A fault to stage on the first run only (?simulate=…), so Retry shows the recovery. */
+  private simulate: SimulatedFault | null;
   private markReady!: () => void;
   private failReady!: (error: Error) => void;
   readonly ready: Promise<void>;
 
   constructor(params: URLSearchParams) {
     this.device = devicePreference(params.get('device'));
+    const simulate = params.get('simulate') as SimulatedFault | null;
+    this.simulate = simulate && SIMULATED_FAULTS.includes(simulate) ? simulate : null;
     const requested = params.get('model');
     this.modelProblem = requested !== null && !isValidModelId(requested) ? `"${requested}" is not a model id (expected "org/name")` : null;
     this.modelId = requested && !this.modelProblem ? requested : DEFAULT_MODEL_ID;
@@ -103,6 +107,8 @@ export class App {
     this.ran = [];
     this.error = null;
     this.progress.start(corpus.papers.length, () => this.run?.cancel());
+    const simulate = this.simulate;
+    this.simulate = null;
     if (why) this.progress.note(why, 'warning');
     this.run = startPipeline(
       {
@@ -113,12 +119,14 @@ export class App {
         ortUrl: assetUrl('ort/'),
         device: this.device,
         params: DEFAULT_PIPELINE_PARAMS,
+        simulate,
+        resume: null,
       },
       (message) => {
         if (message.type === 'device') this.progress.showDevice(message.choice, globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
         else if (message.type === 'progress') this.progress.progress(message.stage, message.done, message.total);
         else if (message.type === 'stage-done') {
-          this.ran.push(message.stage);
+          if (!this.ran.includes(message.stage)) this.ran.push(message.stage);
           this.timings[message.stage] = message.ms;
           this.progress.stageDone(message.stage, message.ms);
         } else if (message.type === 'fallback') this.progress.note(message.reason, 'warning');
@@ -134,7 +142,8 @@ export class App {
         this.error = 'cancelled';
         return;
       }
-      this.fail(`${e.stage ? `Failed while ${e.stage === 'model' ? 'loading the model' : `computing ${e.stage}`}: ` : ''}${e.message}`, () => void this.build(key));
+      const where = e.kind === 'failed' && e.stage ? `Failed while ${e.stage === 'model' ? 'loading the model' : `computing ${e.stage}`}: ` : '';
+      this.fail(`${where}${e.message}`, () => void this.build(key));
       return;
     } finally {
       this.run = null;

@@ -1,19 +1,29 @@
 /**
  * Text embedding with transformers.js on onnxruntime-web: one code path for the embedded model and
  * for pretrained sentence-transformers models (self-hosted under models/ or, when online, the hub).
- * Mean pooling + L2 normalisation. A WebGPU failure, at load or mid-run, hands over to WASM and the
- * run carries on from the batch that failed.
+ * Mean pooling + L2 normalisation. A WebGPU failure, at load or mid-run, raises GpuFailure with what
+ * was embedded so far: a lost device leaves onnxruntime-web unusable in this worker, even for WASM
+ * sessions, so a fresh worker carries on (see pipeline-client.ts).
  */
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { DEFAULT_MODEL_ID } from '../src/model/models';
 import { ORT_FILES } from '../src/ort-files';
-import type { Device } from './messages';
+import type { Device, PartialEmbedding } from './messages';
 
 export interface EmbedderOptions {
   modelId: string;
   modelsUrl: string;
   ortUrl: string;
   device: Device;
+  /** Fault injection: destroy the WebGPU device after this many batches, as a driver reset would. */
+  loseGpuAfterBatch?: number;
+}
+
+/** Destroys onnxruntime-web's WebGPU device: every later GPU call fails, as after a device loss. */
+async function destroyGpuDevice(): Promise<void> {
+  const webgpu = (env.backends.onnx as { webgpu?: { device?: Promise<GPUDevice> } }).webgpu;
+  const device = await webgpu?.device;
+  device?.destroy();
 }
 
 function configureRuntime(options: EmbedderOptions): void {
@@ -32,27 +42,35 @@ function configureRuntime(options: EmbedderOptions): void {
   }
 }
 
+/** An error as one readable line: runtime messages can span lines and carry build paths. */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  return text.length > 240 ? `${text.slice(0, 120)} … ${text.slice(-110)}` : text;
+}
+
+export class GpuFailure extends Error {
+  constructor(
+    reason: string,
+    readonly partial: PartialEmbedding | null,
+  ) {
+    super(reason);
+  }
 }
 
 export class Embedder {
   private constructor(
-    private extractor: FeatureExtractionPipeline,
-    public device: Device,
+    private readonly extractor: FeatureExtractionPipeline,
+    readonly device: Device,
     private readonly options: EmbedderOptions,
-    private readonly onFallback: (reason: string) => void,
   ) {}
 
-  static async load(options: EmbedderOptions, onFallback: (reason: string) => void): Promise<Embedder> {
+  static async load(options: EmbedderOptions): Promise<Embedder> {
     configureRuntime(options);
     try {
-      return new Embedder(await Embedder.open(options.modelId, options.device), options.device, options, onFallback);
+      return new Embedder(await Embedder.open(options.modelId, options.device), options.device, options);
     } catch (error) {
-      if (options.device !== 'webgpu') throw error;
-      const reason = `WebGPU could not load the model (${describe(error)}): using WASM`;
-      onFallback(reason);
-      return new Embedder(await Embedder.open(options.modelId, 'wasm'), 'wasm', options, onFallback);
+      if (options.device === 'webgpu') throw new GpuFailure(`WebGPU could not load the model (${describe(error)})`, null);
+      throw error;
     }
   }
 
@@ -73,22 +91,29 @@ export class Embedder {
   }
 
   /**
-   * Embeds all texts in batches, reporting progress after each; returns n × dims, and the indices of
-   * texts with no word the model knows (their mean vector is zero, which normalises to NaN: they get 0).
+   * Embeds all texts in batches, from `resume.done` on when resuming, reporting progress after each
+   * batch. Returns n × dims, and the indices of texts with no word the model knows (their mean vector
+   * is zero, which normalises to NaN: they get 0).
    */
-  async embedAll(texts: string[], batchSize: number, onProgress: (done: number, total: number) => void): Promise<{ vectors: Float32Array; dims: number; empty: number[] }> {
-    let vectors: Float32Array | null = null;
-    let dims = 0;
+  async embedAll(
+    texts: string[],
+    batchSize: number,
+    onProgress: (done: number, total: number) => void,
+    resume: PartialEmbedding | null = null,
+  ): Promise<{ vectors: Float32Array; dims: number; empty: number[] }> {
+    let vectors: Float32Array | null = resume?.vectors ?? null;
+    let dims = resume?.dims ?? 0;
     const empty: number[] = [];
-    for (let start = 0; start < texts.length; start += batchSize) {
+    for (let start = resume?.done ?? 0, batch = 0; start < texts.length; start += batchSize, batch++) {
+      if (this.device === 'webgpu' && batch === this.options.loseGpuAfterBatch) await destroyGpuDevice();
       const slice = texts.slice(start, start + batchSize);
       let result: { data: Float32Array; dims: number };
       try {
         result = await this.batch(slice);
       } catch (error) {
         if (this.device !== 'webgpu') throw error;
-        await this.switchToWasm(`WebGPU failed while embedding (${describe(error)}): WASM took over at paper ${start + 1}`);
-        result = await this.batch(slice);
+        const partial = vectors ? { vectors, dims, done: start } : null;
+        throw new GpuFailure(`WebGPU failed while embedding (${describe(error)}): WASM took over at paper ${start + 1}`, partial);
       }
       dims = result.dims;
       for (let r = 0; r < slice.length; r++) {
@@ -103,13 +128,6 @@ export class Embedder {
       onProgress(Math.min(texts.length, start + batchSize), texts.length);
     }
     return { vectors: vectors ?? new Float32Array(0), dims, empty };
-  }
-
-  private async switchToWasm(reason: string): Promise<void> {
-    this.onFallback(reason);
-    await this.extractor.dispose().catch(() => undefined);
-    this.extractor = await Embedder.open(this.options.modelId, 'wasm');
-    this.device = 'wasm';
   }
 
   async dispose(): Promise<void> {

@@ -17,6 +17,21 @@ export interface PipelineParams extends LayoutParams {
 
 export const DEFAULT_PIPELINE_PARAMS: PipelineParams = { nNeighbors: 15, minDist: 0.1, nEpochs: 500, seed: 42, batchSize: 16 };
 
+/**
+ * Faults the pipeline can be asked to stage (?simulate=…), so the recovery paths can be exercised in
+ * a real browser: the WebGPU device destroyed mid-run, or the worker dying.
+ */
+export type SimulatedFault = 'gpu-loss' | 'worker-crash';
+export const SIMULATED_FAULTS: readonly SimulatedFault[] = ['gpu-loss', 'worker-crash'];
+
+/** Embeddings done before WebGPU failed: a fresh WASM worker carries on from there. */
+export interface PartialEmbedding {
+  vectors: Float32Array;
+  dims: number;
+  /** Texts embedded so far (rows 0..done−1 of vectors are valid). */
+  done: number;
+}
+
 /** Page -> worker. */
 export interface RunRequest {
   type: 'run';
@@ -28,6 +43,9 @@ export interface RunRequest {
   ortUrl: string;
   device: DevicePreference;
   params: PipelineParams;
+  simulate: SimulatedFault | null;
+  /** Set when this run continues one whose WebGPU failed: why, and what was already embedded. */
+  resume: { reason: string; partial: PartialEmbedding | null } | null;
 }
 
 export interface DeviceChoice {
@@ -62,6 +80,8 @@ export type WorkerMessage =
   | { type: 'progress'; stage: Stage; done: number; total: number }
   | { type: 'stage-done'; stage: Stage; ms: number }
   | { type: 'fallback'; reason: string }
+  /** WebGPU failed; this worker stops so a fresh one (with a clean ONNX runtime) continues on WASM. */
+  | { type: 'gpu-failed'; reason: string; partial: PartialEmbedding | null }
   | { type: 'result'; result: PipelineResult }
   | { type: 'error'; stage: Stage | null; message: string };
 

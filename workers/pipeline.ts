@@ -7,7 +7,7 @@ import { createLayout } from '../src/math/layout';
 import { densityClusters } from '../src/math/clusters';
 import { topicTerms } from '../src/math/labels';
 import { chooseDevice, probeAdapter } from './device';
-import { Embedder } from './embed';
+import { Embedder, GpuFailure } from './embed';
 import type { PipelineResult, RunRequest, Stage, WorkerMessage } from './messages';
 
 type Emit = (message: WorkerMessage) => void;
@@ -27,13 +27,15 @@ const LAYOUT_REPORT_EVERY = 10;
 
 export async function runPipeline(request: RunRequest, emit: Emit): Promise<PipelineResult> {
   const timings: Partial<Record<Stage, number>> = {};
-  let fallback: string | null = null;
+  const fallback = request.resume?.reason ?? null;
   const timed = async <T>(stage: Stage, work: () => Promise<T> | T): Promise<T> => {
     const start = performance.now();
     let value: T;
     try {
       value = await work();
     } catch (error) {
+      // A WebGPU failure is not the run's failure: the page continues it on WASM in a fresh worker.
+      if (error instanceof GpuFailure) throw error;
       throw new StageError(stage, error);
     }
     timings[stage] = performance.now() - start;
@@ -43,20 +45,30 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
   const n = request.texts.length;
   const { params } = request;
 
-  const choice = chooseDevice(request.device, request.device === 'wasm' ? null : await probeAdapter());
+  const choice = request.resume
+    ? { device: 'wasm' as const, reason: 'continuing on WASM after WebGPU failed', adapter: null }
+    : chooseDevice(request.device, request.device === 'wasm' ? null : await probeAdapter());
   emit({ type: 'device', choice });
-  const onFallback = (reason: string) => {
-    fallback = reason;
-    emit({ type: 'fallback', reason });
-  };
 
   emit({ type: 'progress', stage: 'model', done: 0, total: 1 });
   const embedder = await timed('model', () =>
-    Embedder.load({ modelId: request.modelId, modelsUrl: request.modelsUrl, ortUrl: request.ortUrl, device: choice.device }, onFallback),
+    Embedder.load(
+      {
+        modelId: request.modelId,
+        modelsUrl: request.modelsUrl,
+        ortUrl: request.ortUrl,
+        device: choice.device,
+        ...(request.simulate === 'gpu-loss' ? { loseGpuAfterBatch: 2 } : {}),
+      }),
   );
-  emit({ type: 'progress', stage: 'embed', done: 0, total: n });
+  emit({ type: 'progress', stage: 'embed', done: request.resume?.partial?.done ?? 0, total: n });
   const { vectors, dims, empty } = await timed('embed', () =>
-    embedder.embedAll(request.texts, params.batchSize, (done, total) => emit({ type: 'progress', stage: 'embed', done, total })),
+    embedder.embedAll(request.texts, params.batchSize, (done, total) => {
+      emit({ type: 'progress', stage: 'embed', done, total });
+      // Fault injection: an uncaught error ends the worker the way a crash would.
+      // (A library in the worker wraps setTimeout; a microtask's exception is reported as uncaught.)
+      if (request.simulate === 'worker-crash' && done < total) queueMicrotask(() => { throw new Error('simulated worker crash'); });
+    }, request.resume?.partial ?? null),
   );
   const warnings: string[] = [];
   if (empty.length > 0) {

@@ -1,4 +1,5 @@
 // Thin entry: the pipeline worker runs one request, streams its events and transfers the result.
+import { GpuFailure } from './embed';
 import { runPipeline, StageError } from './pipeline';
 import { resultTransfer, type RunRequest, type WorkerMessage } from './messages';
 
@@ -8,7 +9,9 @@ addEventListener('message', (event: MessageEvent<RunRequest>) => {
   runPipeline(event.data, (message) => post(message)).then(
     (result) => post({ type: 'result', result }, resultTransfer(result)),
     (error: unknown) =>
-      post({
+      error instanceof GpuFailure
+        ? post({ type: 'gpu-failed', reason: error.message, partial: error.partial }, error.partial ? [error.partial.vectors.buffer as ArrayBuffer] : [])
+        : post({
         type: 'error',
         stage: error instanceof StageError ? error.stage : null,
         message: error instanceof Error ? error.message : String(error),

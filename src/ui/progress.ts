@@ -115,7 +115,7 @@ export class ProgressPanel {
     this.root.dataset.state = 'failed';
     this.heading.textContent = 'The map could not be built';
     for (const row of this.rows.values()) if (row.root.dataset.status === 'running') row.root.dataset.status = 'failed';
-    this.notes.replaceChildren(el('p', { className: 'note error', text: message }));
+    this.notes.replaceChildren(el('p', { className: 'note error', text: message.charAt(0).toUpperCase() + message.slice(1) }));
     const retry = el('button', { className: 'button', text: 'Retry' });
     retry.addEventListener('click', onRetry);
     this.setActions(retry);
