@@ -26,6 +26,10 @@ export interface PapermapState {
   cacheProblem: string | null;
   topics: number;
   error: string | null;
+  /** Whether the page is cross-origin isolated (COOP/COEP), which lets WASM use threads. */
+  isolated: boolean;
+  /** WASM threads onnxruntime-web may use here. */
+  threads: number;
 }
 
 export interface PapermapApi {

@@ -5,9 +5,10 @@
 import { loadCorpus } from './corpus/load';
 import { paperText } from './corpus/text';
 import type { Corpus } from './corpus/types';
+import { wasmThreads } from './ort-files';
 import { MAP_SCHEMA, MapCache, mapKey, type MapEntry } from './cache/maps';
 import { DEFAULT_MODEL_ID, isValidModelId } from './model/models';
-import { cssColour, topicColour, topicColours } from './map/palette';
+import { cssColour, previewColours, topicColour, topicColours } from './map/palette';
 import { ScatterMap } from './map/scatter';
 import { startPipeline, PipelineError, type PipelineRun } from './pipeline-client';
 import { DetailsPanel, paperMeta } from './ui/details';
@@ -123,13 +124,17 @@ export class App {
         resume: null,
       },
       (message) => {
-        if (message.type === 'device') this.progress.showDevice(message.choice, globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+        if (message.type === 'device') this.progress.showDevice(message.choice, wasmThreads());
         else if (message.type === 'progress') this.progress.progress(message.stage, message.done, message.total);
         else if (message.type === 'stage-done') {
           if (!this.ran.includes(message.stage)) this.ran.push(message.stage);
           this.timings[message.stage] = message.ms;
           this.progress.stageDone(message.stage, message.ms);
         } else if (message.type === 'fallback') this.progress.note(message.reason, 'warning');
+        else if (message.type === 'layout-preview' && !this.entry) {
+          document.body.dataset.state = 'preview';
+          void this.map.setData({ coords: message.coords, colours: previewColours(message.coords.length / 2), focus: null }, { fit: true });
+        }
       },
     );
     let result;
@@ -171,7 +176,7 @@ export class App {
   private async show(entry: MapEntry): Promise<void> {
     this.entry = entry;
     const t0 = performance.now();
-    await this.map.setData({ coords: entry.coords, colours: topicColours(entry.topics), focus: null });
+    await this.map.setData({ coords: entry.coords, colours: topicColours(entry.topics), focus: null }, { fit: true });
     this.timings.render = performance.now() - t0;
     const unassigned = entry.topics.reduce((n, t) => n + (t < 0 ? 1 : 0), 0);
     renderLegend(entry.topicTerms, unassigned);
@@ -191,7 +196,7 @@ export class App {
   }
 
   private hover(index: number | null, x: number, y: number): void {
-    if (index === null || !this.corpus) {
+    if (index === null || !this.corpus || !this.entry) {
       this.tooltip.hide();
       return;
     }
@@ -229,6 +234,8 @@ export class App {
       cacheProblem: this.cacheProblem,
       topics: this.entry?.topicTerms.length ?? 0,
       error: this.error,
+      isolated: globalThis.crossOriginIsolated === true,
+      threads: wasmThreads(),
     };
   }
 

@@ -6,3 +6,8 @@ export const ORT_FILES = {
   mjs: 'ort-wasm-simd-threaded.asyncify.mjs',
   wasm: 'ort-wasm-simd-threaded.asyncify.wasm',
 } as const;
+
+/** WASM threads onnxruntime-web may use: threads need SharedArrayBuffer, hence cross-origin isolation. */
+export function wasmThreads(): number {
+  return globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+}

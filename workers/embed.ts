@@ -7,7 +7,7 @@
  */
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { DEFAULT_MODEL_ID } from '../src/model/models';
-import { ORT_FILES } from '../src/ort-files';
+import { ORT_FILES, wasmThreads } from '../src/ort-files';
 import type { Device, PartialEmbedding } from './messages';
 
 export interface EmbedderOptions {
@@ -38,7 +38,7 @@ function configureRuntime(options: EmbedderOptions): void {
   if (onnx.wasm) {
     onnx.wasm.wasmPaths = { mjs: options.ortUrl + ORT_FILES.mjs, wasm: options.ortUrl + ORT_FILES.wasm };
     // Threads need SharedArrayBuffer, which needs cross-origin isolation (COOP/COEP headers).
-    onnx.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+    onnx.wasm.numThreads = wasmThreads();
   }
 }
 

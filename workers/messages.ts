@@ -79,6 +79,8 @@ export type WorkerMessage =
   | { type: 'device'; choice: DeviceChoice }
   | { type: 'progress'; stage: Stage; done: number; total: number }
   | { type: 'stage-done'; stage: Stage; ms: number }
+  /** An intermediate layout (n × 2), so the map appears early and refines. */
+  | { type: 'layout-preview'; coords: Float32Array; epoch: number; epochs: number }
   | { type: 'fallback'; reason: string }
   /** WebGPU failed; this worker stops so a fresh one (with a clean ONNX runtime) continues on WASM. */
   | { type: 'gpu-failed'; reason: string; partial: PartialEmbedding | null }

@@ -10,7 +10,7 @@ import { chooseDevice, probeAdapter } from './device';
 import { Embedder, GpuFailure } from './embed';
 import type { PipelineResult, RunRequest, Stage, WorkerMessage } from './messages';
 
-type Emit = (message: WorkerMessage) => void;
+type Emit = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
 /** An error that knows which stage it came from, so the page can say where the run failed. */
 export class StageError extends Error {
@@ -22,8 +22,9 @@ export class StageError extends Error {
   }
 }
 
-/** How often (in epochs) layout progress is reported. */
+/** How often (in epochs) layout progress is reported, and how often an intermediate layout is drawn. */
 const LAYOUT_REPORT_EVERY = 10;
+const LAYOUT_PREVIEW_EVERY = 50;
 
 export async function runPipeline(request: RunRequest, emit: Emit): Promise<PipelineResult> {
   const timings: Partial<Record<Stage, number>> = {};
@@ -85,6 +86,10 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
     for (let epoch = 0; epoch < layout.epochs; ) {
       epoch = layout.step();
       if (epoch % LAYOUT_REPORT_EVERY === 0 || epoch === layout.epochs) emit({ type: 'progress', stage: 'layout', done: epoch, total: layout.epochs });
+      if (epoch % LAYOUT_PREVIEW_EVERY === 0 && epoch < layout.epochs) {
+        const coords = layout.coords();
+        emit({ type: 'layout-preview', coords, epoch, epochs: layout.epochs }, [coords.buffer as ArrayBuffer]);
+      }
     }
     return layout.coords();
   });

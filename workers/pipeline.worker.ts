@@ -6,7 +6,7 @@ import { resultTransfer, type RunRequest, type WorkerMessage } from './messages'
 const post = (message: WorkerMessage, transfer: Transferable[] = []) => postMessage(message, { transfer });
 
 addEventListener('message', (event: MessageEvent<RunRequest>) => {
-  runPipeline(event.data, (message) => post(message)).then(
+  runPipeline(event.data, (message, transfer) => post(message, transfer)).then(
     (result) => post({ type: 'result', result }, resultTransfer(result)),
     (error: unknown) =>
       error instanceof GpuFailure

@@ -27,3 +27,10 @@ export function topicColours(topics: Int32Array, alpha = 220): Uint8Array {
   });
   return out;
 }
+
+/** One neutral colour for every point, while the layout is still being computed and topics are unknown. */
+export function previewColours(n: number): Uint8Array {
+  const out = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) out.set([150, 160, 180, 170], 4 * i);
+  return out;
+}

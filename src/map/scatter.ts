@@ -49,12 +49,12 @@ export class ScatterMap {
     });
   }
 
-  /** Replaces the points; resolves once deck.gl has drawn them. */
-  setData(data: ScatterData): Promise<void> {
+  /** Replaces the points (framing them when asked or when they are the first); resolves once drawn. */
+  setData(data: ScatterData, options: { fit?: boolean } = {}): Promise<void> {
     const first = this.data === null;
     this.data = data;
     const drawn = new Promise<void>((resolve) => (this.rendered = resolve));
-    if (first) this.fit();
+    if (first || options.fit) this.fit();
     this.deck.setProps({ layers: this.layers() });
     return drawn;
   }

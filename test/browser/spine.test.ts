@@ -63,7 +63,13 @@ for (const mode of ['wasm', 'webgpu'] as BrowserMode[]) {
     });
 
     it('builds the map of every unique paper on the requested device and draws it', async () => {
-      const errors = await openApp(page, url());
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(url());
+      // The layout is drawn while it is computed, before topics exist.
+      await page.waitForFunction(() => document.body.dataset.state === 'preview', null, { timeout: 120_000, polling: 20 });
+      expect((await mapPixels(page)).painted).toBeGreaterThan(corpus.papers.length * 10);
+      await waitReady(page);
       const state = await page.evaluate(() => window.papermap.state());
       expect(state.papers).toBe(corpus.papers.length);
       expect(state.device).toBe(mode);
