@@ -41,6 +41,8 @@ export interface PapermapApi {
   screenPosition(id: string): [number, number] | null;
   /** Opens a paper's details, as a click on its point does. */
   open(id: string): boolean;
+  /** Replaces the selection with these papers (or adds / subtracts them); reports ids the corpus lacks. */
+  select(ids: string[], mode?: 'replace' | 'add' | 'subtract'): { selected: number; missing: string[] };
 }
 
 declare global {

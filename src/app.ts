@@ -7,6 +7,9 @@ import { paperText } from './corpus/text';
 import type { Corpus } from './corpus/types';
 import { wasmThreads } from './ort-files';
 import { MAP_SCHEMA, MapCache, mapKey, type MapEntry } from './cache/maps';
+import { openDatabase } from './cache/db';
+import { SavedSelections } from './cache/selections';
+import { SelectionController } from './selection/controller';
 import { DEFAULT_MODEL_ID, isValidModelId } from './model/models';
 import { cssColour, previewColours, topicColour, topicColours } from './map/palette';
 import { ScatterMap } from './map/scatter';
@@ -34,13 +37,16 @@ export class App {
   private cached = false;
   private ran: Stage[] = [];
   private timings: Record<string, number> = {};
-  private selected: string[] = [];
+  private saved: SavedSelections | null = null;
+  private selection: SelectionController | null = null;
+  /** The paper whose details are open. */
+  private focus: number | null = null;
   private cacheProblem: string | null = null;
   private error: string | null = null;
   private run: PipelineRun | null = null;
   private readonly map: ScatterMap;
   private readonly progress = new ProgressPanel();
-  private readonly details = new DetailsPanel(() => this.select(null));
+  private readonly details = new DetailsPanel(() => this.openPaper(null));
   private readonly tooltip = new Tooltip();
   private readonly modelId: string;
   private readonly modelProblem: string | null;
@@ -66,7 +72,13 @@ export class App {
     this.ready.catch(() => undefined);
     this.map = new ScatterMap(byId<HTMLDivElement>('map'), {
       onHover: (index, x, y) => this.hover(index, x, y),
-      onClick: (index) => this.select(index),
+      onClick: (index, modifiers) => this.click(index, modifiers),
+    });
+    document.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || event.target instanceof HTMLInputElement) return;
+      // Esc closes the open paper first, then clears the selection.
+      if (this.details.open) this.openPaper(null);
+      else this.selection?.selection.clear();
     });
   }
 
@@ -86,7 +98,9 @@ export class App {
     byId('summary').textContent = `${this.corpus.papers.length} papers · ${this.modelId}`;
 
     const t1 = performance.now();
-    this.cache = await MapCache.open();
+    const db = await openDatabase();
+    this.cache = db ? new MapCache(db) : null;
+    this.saved = db ? new SavedSelections(db) : null;
     if (!this.cache) this.cacheProblem = 'IndexedDB is not available (private mode?): the map will be recomputed on every visit';
     const key = mapKey(this.corpus.hash, this.modelId, DEFAULT_PIPELINE_PARAMS);
     const hit = this.cache ? await this.cache.read(key, this.corpus.papers.length) : null;
@@ -179,7 +193,9 @@ export class App {
     await this.map.setData({ coords: entry.coords, colours: topicColours(entry.topics), focus: null }, { fit: true });
     this.timings.render = performance.now() - t0;
     const unassigned = entry.topics.reduce((n, t) => n + (t < 0 ? 1 : 0), 0);
-    renderLegend(entry.topicTerms, unassigned);
+    this.selection = new SelectionController(this.corpus!, entry, this.map, this.saved, (i) => this.openPaper(i), () => this.focus);
+    this.selection.changed();
+    renderLegend(entry.topicTerms, unassigned, (topic, modifiers) => this.selection?.selectTopic(topic, modifiers));
     document.body.dataset.state = 'ready';
   }
 
@@ -205,19 +221,28 @@ export class App {
     this.tooltip.show(paper.title, [this.topicOf(index).label, ...paperMeta(paper).slice(0, 1)].filter(Boolean).join(' · '), rect.left + x, rect.top + y);
   }
 
-  /** Opens a paper (or closes details with null); the clicked paper is the selection. */
-  select(index: number | null): void {
-    if (!this.corpus || !this.entry) return;
-    this.map.setFocus(index);
+  /** A click on the map: a point becomes the selection (Shift toggles it) and opens; empty space closes the details. */
+  private click(index: number | null, modifiers: { add: boolean; subtract: boolean }): void {
     if (index === null) {
-      this.selected = [];
+      this.openPaper(null);
+      return;
+    }
+    if (modifiers.add || modifiers.subtract) this.selection?.selection.toggle(index);
+    else this.selection?.selection.apply([index], 'replace');
+    this.openPaper(index);
+  }
+
+  /** Opens a paper's details (null closes them) without touching the selection. */
+  openPaper(index: number | null): void {
+    if (!this.corpus || !this.entry) return;
+    this.focus = index;
+    this.map.update({ focus: index });
+    if (index === null) {
       this.details.hide();
       return;
     }
-    const paper = this.corpus.papers[index]!;
-    this.selected = [paper.id];
     const topic = this.topicOf(index);
-    this.details.show(paper, topic.label, topic.colour);
+    this.details.show(this.corpus.papers[index]!, topic.label, topic.colour);
   }
 
   state(): PapermapState {
@@ -226,7 +251,7 @@ export class App {
       device: this.entry?.device ?? null,
       cached: this.cached,
       model: this.modelId,
-      selected: [...this.selected],
+      selected: this.selection?.ids() ?? [],
       timings: Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
       ran: [...this.ran],
       corpusHash: this.corpus?.hash ?? null,
@@ -257,8 +282,13 @@ export class App {
       open: (id) => {
         const index = this.corpus?.papers.findIndex((p) => p.id === id) ?? -1;
         if (index < 0) return false;
-        this.select(index);
+        this.openPaper(index);
         return true;
+      },
+      select: (ids, mode = 'replace') => {
+        if (!this.selection) return { selected: 0, missing: [...ids] };
+        const missing = this.selection.selectIds([...ids], mode);
+        return { selected: this.selection.selection.size, missing };
       },
     };
   }

@@ -4,14 +4,12 @@
  * An outdated or corrupt entry is deleted and reported as a miss: the page recomputes, never breaks.
  * A failed write (quota, private mode) is reported, and the map is still shown.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDatabase, type Database } from './db';
 import type { TopicTerms } from '../math/labels';
 import type { Device, PipelineParams, Stage } from '../../workers/messages';
 
 /** Bump when the shape or meaning of a stored map changes: old entries are then recomputed. */
 export const MAP_SCHEMA = 1;
-export const DB_NAME = 'papermap';
-const DB_VERSION = 1;
 
 export interface MapEntry {
   key: string;
@@ -30,10 +28,6 @@ export interface MapEntry {
   warnings: string[];
   timings: Partial<Record<Stage, number>>;
   createdAt: string;
-}
-
-interface PapermapDB extends DBSchema {
-  maps: { key: string; value: MapEntry };
 }
 
 export function mapKey(corpusHash: string, modelId: string, params: PipelineParams): string {
@@ -60,24 +54,12 @@ export type ReadResult = { entry: MapEntry } | { entry: null; reason: string };
 export type WriteResult = { stored: true } | { stored: false; reason: string };
 
 export class MapCache {
-  private constructor(private readonly db: IDBPDatabase<PapermapDB>) {}
+  constructor(private readonly db: Database) {}
 
   /** Opens the cache; null when IndexedDB is unavailable (private mode, blocked, disabled). */
-  static async open(name = DB_NAME): Promise<MapCache | null> {
-    try {
-      const db = await openDB<PapermapDB>(name, DB_VERSION, {
-        upgrade(database) {
-          if (!database.objectStoreNames.contains('maps')) database.createObjectStore('maps', { keyPath: 'key' });
-        },
-        blocking() {
-          // A newer version of the app opened the database in another tab: let it upgrade.
-          db.close();
-        },
-      });
-      return new MapCache(db);
-    } catch {
-      return null;
-    }
+  static async open(name?: string): Promise<MapCache | null> {
+    const db = await openDatabase(name);
+    return db ? new MapCache(db) : null;
   }
 
   async read(key: string, n: number): Promise<ReadResult> {

@@ -18,12 +18,16 @@ export function cssColour([r, g, b]: [number, number, number]): string {
   return `rgb(${r} ${g} ${b})`;
 }
 
-/** RGBA per point (n × 4) for the map's binary colour attribute. */
-export function topicColours(topics: Int32Array, alpha = 220): Uint8Array {
+/**
+ * RGBA per point (n × 4) for the map's binary colour attribute. With a selection, selected points
+ * are opaque and the rest fade back but stay visible, so the selection reads in its context.
+ */
+export function topicColours(topics: Int32Array, selected: ((index: number) => boolean) | null = null): Uint8Array {
   const out = new Uint8Array(topics.length * 4);
   topics.forEach((topic, i) => {
     out.set(topicColour(topic), 4 * i);
-    out[4 * i + 3] = topic < 0 ? Math.round(alpha * 0.6) : alpha;
+    const base = topic < 0 ? 130 : 220;
+    out[4 * i + 3] = selected === null ? base : selected(i) ? 255 : 38;
   });
   return out;
 }

@@ -7,7 +7,7 @@ import { ScatterplotLayer } from '@deck.gl/layers';
 
 export interface ScatterCallbacks {
   onHover(index: number | null, x: number, y: number): void;
-  onClick(index: number | null): void;
+  onClick(index: number | null, modifiers: { add: boolean; subtract: boolean }): void;
 }
 
 export interface ScatterData {
@@ -15,6 +15,8 @@ export interface ScatterData {
   colours: Uint8Array;
   /** Index of the emphasised point (the open paper), or null. */
   focus: number | null;
+  /** True while a selection fades the other points: outlines fade too. */
+  dimmed?: boolean;
 }
 
 const VIEW_ID = 'map';
@@ -40,7 +42,10 @@ export class ScatterMap {
       layers: [],
       getCursor: ({ isDragging, isHovering }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
       onHover: (info: PickingInfo) => callbacks.onHover(info.index >= 0 ? info.index : null, info.x, info.y),
-      onClick: (info: PickingInfo) => callbacks.onClick(info.index >= 0 ? info.index : null),
+      onClick: (info: PickingInfo, event) => {
+        const source = (event as { srcEvent?: MouseEvent }).srcEvent;
+        callbacks.onClick(info.index >= 0 ? info.index : null, { add: source?.shiftKey ?? false, subtract: source?.altKey ?? false });
+      },
       onAfterRender: () => {
         const done = this.rendered;
         this.rendered = null;
@@ -59,15 +64,24 @@ export class ScatterMap {
     return drawn;
   }
 
-  setFocus(focus: number | null): void {
+  /** Updates colours and/or the focused point without reframing. */
+  update(changes: Partial<ScatterData>): void {
     if (!this.data) return;
-    this.data = { ...this.data, focus };
+    this.data = { ...this.data, ...changes };
     this.deck.setProps({ layers: this.layers() });
+  }
+
+  /** Map coordinates of a screen position (CSS pixels relative to the map). */
+  toMap(x: number, y: number): [number, number] | null {
+    const viewport = this.deck.getViewports()[0];
+    if (!viewport) return null;
+    const [mx, my] = viewport.unproject([x, y]);
+    return [mx!, my!];
   }
 
   private layers() {
     if (!this.data) return [];
-    const { coords, colours, focus } = this.data;
+    const { coords, colours, focus, dimmed } = this.data;
     const n = coords.length / 2;
     const points = new ScatterplotLayer({
       id: 'papers',
@@ -78,7 +92,8 @@ export class ScatterMap {
       stroked: true,
       lineWidthUnits: 'pixels',
       getLineWidth: 0.75,
-      getLineColor: [255, 255, 255, 90],
+      getLineColor: [255, 255, 255, dimmed ? 18 : 90],
+      updateTriggers: { getLineColor: [dimmed] },
       pickable: true,
       autoHighlight: true,
       highlightColor: [255, 255, 255, 200],
@@ -99,23 +114,31 @@ export class ScatterMap {
     return [points, ring];
   }
 
-  /** Frames all points with a margin. */
-  fit(): void {
+  /** Frames all points (or only the given ones) with a margin. */
+  fit(indices: ArrayLike<number> | null = null): void {
     if (!this.data) return;
     const { coords } = this.data;
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (let i = 0; i < coords.length; i += 2) {
-      minX = Math.min(minX, coords[i]!);
-      maxX = Math.max(maxX, coords[i]!);
-      minY = Math.min(minY, coords[i + 1]!);
-      maxY = Math.max(maxY, coords[i + 1]!);
+    const count = indices ? indices.length : coords.length / 2;
+    for (let k = 0; k < count; k++) {
+      const i = indices ? indices[k]! : k;
+      minX = Math.min(minX, coords[2 * i]!);
+      maxX = Math.max(maxX, coords[2 * i]!);
+      minY = Math.min(minY, coords[2 * i + 1]!);
+      maxY = Math.max(maxY, coords[2 * i + 1]!);
     }
+    if (count === 0) return;
     const width = this.container.clientWidth || 800;
     const height = this.container.clientHeight || 600;
-    const spanX = Math.max(maxX - minX, 1e-6);
-    const spanY = Math.max(maxY - minY, 1e-6);
+    // A single point or a tight group still gets some context around it.
+    const spanX = Math.max(maxX - minX, 0.5);
+    const spanY = Math.max(maxY - minY, 0.5);
     const zoom = Math.log2(Math.min(width / spanX, height / spanY) * 0.85);
-    this.viewState = { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8 };
+    if (indices) {
+      this.viewState = { ...this.viewState, target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom: Math.min(zoom, (this.viewState.maxZoom as number | undefined) ?? zoom), transitionDuration: 400 };
+    } else {
+      this.viewState = { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8 };
+    }
     this.deck.setProps({ viewState: this.viewState });
   }
 

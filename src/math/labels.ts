@@ -36,17 +36,26 @@ export function extractTerms(text: string): string[] {
   return terms;
 }
 
+/** Each text's distinct terms: a term counts once per paper, so one abstract repeating a word cannot name a topic. */
+export function termSets(texts: string[]): string[][] {
+  return texts.map((text) => [...new Set(extractTerms(text))]);
+}
+
 export function topicTerms(texts: string[], topics: Int32Array, topTerms = 5): TopicTerms[] {
+  return topicTermsOfSets(termSets(texts), topics, topTerms);
+}
+
+/** Class-based TF-IDF over precomputed term sets (see termSets); topic −1 is left out. */
+export function topicTermsOfSets(sets: string[][], topics: Int32Array, topTerms = 5): TopicTerms[] {
   const clusterCount = topics.reduce((m, t) => Math.max(m, t + 1), 0);
   const counts = Array.from({ length: clusterCount }, () => new Map<string, number>());
   const sizes = new Array<number>(clusterCount).fill(0);
   const total = new Map<string, number>();
-  texts.forEach((text, i) => {
+  sets.forEach((terms, i) => {
     const topic = topics[i]!;
     if (topic < 0) return;
     sizes[topic]! += 1;
-    // A term counts once per paper: one abstract repeating a word should not name a topic.
-    for (const term of new Set(extractTerms(text))) {
+    for (const term of terms) {
       counts[topic]!.set(term, (counts[topic]!.get(term) ?? 0) + 1);
       total.set(term, (total.get(term) ?? 0) + 1);
     }

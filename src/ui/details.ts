@@ -14,11 +14,7 @@ export function paperMeta(paper: Paper): string[] {
 export class DetailsPanel {
   private readonly root = byId('details');
 
-  constructor(private readonly onClose: () => void) {
-    document.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && !this.root.hidden) this.onClose();
-    });
-  }
+  constructor(private readonly onClose: () => void) {}
 
   show(paper: Paper, topicLabel: string | null, topicColour: string): void {
     const close = el('button', { className: 'icon-button close', text: '×', title: 'Close (Esc)', attrs: { 'aria-label': 'Close details' } });

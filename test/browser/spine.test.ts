@@ -110,8 +110,11 @@ for (const mode of ['wasm', 'webgpu'] as BrowserMode[]) {
       expect(await details.textContent()).toContain(paper.sources[0]!);
       expect((await page.evaluate(() => window.papermap.state())).selected).toEqual([paper.id]);
 
+      // Esc closes the paper first, then clears the selection.
       await page.keyboard.press('Escape');
       await expect.poll(() => details.isVisible()).toBe(false);
+      expect((await page.evaluate(() => window.papermap.state())).selected).toEqual([paper.id]);
+      await page.keyboard.press('Escape');
       expect((await page.evaluate(() => window.papermap.state())).selected).toEqual([]);
     });
 

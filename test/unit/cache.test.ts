@@ -4,6 +4,7 @@ import { MAP_SCHEMA, MapCache, entryProblem, mapKey, type MapEntry } from '../..
 import { DEFAULT_PIPELINE_PARAMS } from '../../workers/messages';
 
 let dbCount = 0;
+// Each test opens its own database, so no state leaks between them.
 const freshName = () => `papermap-test-${++dbCount}`;
 
 function entry(n: number, key = 'k'): MapEntry {

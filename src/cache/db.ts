@@ -1,0 +1,35 @@
+/**
+ * Papermap's IndexedDB database: computed maps and saved selections, versioned together.
+ * A newer app version opening it in another tab closes this connection so the upgrade can proceed.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { MapEntry } from './maps';
+import type { SavedSelection } from './selections';
+
+export const DB_NAME = 'papermap';
+const DB_VERSION = 2;
+
+export interface PapermapDB extends DBSchema {
+  maps: { key: string; value: MapEntry };
+  selections: { key: string; value: SavedSelection; indexes: { byCorpus: string } };
+}
+
+export type Database = IDBPDatabase<PapermapDB>;
+
+/** Opens (and creates or upgrades) the database; null when IndexedDB is unavailable or blocked. */
+export async function openDatabase(name = DB_NAME): Promise<Database | null> {
+  try {
+    const db: Database = await openDB<PapermapDB>(name, DB_VERSION, {
+      upgrade(database, oldVersion) {
+        if (oldVersion < 1) database.createObjectStore('maps', { keyPath: 'key' });
+        if (oldVersion < 2) database.createObjectStore('selections', { keyPath: 'id' }).createIndex('byCorpus', 'corpusHash');
+      },
+      blocking() {
+        db.close();
+      },
+    });
+    return db;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Wires the one selection to everything that shows or changes it: lasso/rectangle tools on the map,
+ * the legend, clicks, the selection panel with its exports and saved selections, and the map colours.
+ */
+import type { Corpus } from '../corpus/types';
+import type { MapEntry } from '../cache/maps';
+import { resolveIds, type SavedSelection, type SavedSelections } from '../cache/selections';
+import { buildGridIndex, selectInPolygon, type GridIndex } from '../math/lasso';
+import { termSets, topicTermsOfSets } from '../math/labels';
+import { paperText } from '../corpus/text';
+import { cssColour, topicColour, topicColours } from '../map/palette';
+import { LassoOverlay, type LassoModifiers, type Tool } from '../map/lasso-overlay';
+import type { ScatterMap } from '../map/scatter';
+import { SelectionPanel, type ExportKind, type SelectionSummary } from '../ui/selection-panel';
+import { Toolbar } from '../ui/toolbar';
+import { paperMeta } from '../ui/details';
+import { byId } from '../ui/dom';
+import { toBibtex, toCsv, toJson, titleList, type ExportRow } from './export';
+import { Selection, type SelectionMode } from './store';
+
+const EXPORTS: Record<ExportKind, { extension: string; mime: string }> = {
+  csv: { extension: 'csv', mime: 'text/csv' },
+  json: { extension: 'json', mime: 'application/json' },
+  bibtex: { extension: 'bib', mime: 'application/x-bibtex' },
+};
+
+export function modeOf(modifiers: { add: boolean; subtract: boolean }): SelectionMode {
+  return modifiers.subtract ? 'subtract' : modifiers.add ? 'add' : 'replace';
+}
+
+export class SelectionController {
+  readonly selection: Selection;
+  private readonly index: GridIndex;
+  private readonly indexOf: Map<string, number>;
+  private terms: string[][] | null = null;
+  private readonly panel: SelectionPanel;
+  private readonly toolbar: Toolbar;
+  private readonly overlay: LassoOverlay;
+  private savedList: SavedSelection[] = [];
+
+  constructor(
+    private readonly corpus: Corpus,
+    private readonly entry: MapEntry,
+    private readonly map: ScatterMap,
+    private readonly saved: SavedSelections | null,
+    private readonly open: (index: number) => void,
+    private readonly focus: () => number | null,
+  ) {
+    const n = entry.n;
+    this.selection = new Selection(n);
+    this.index = buildGridIndex(entry.coords, n);
+    this.indexOf = new Map(corpus.papers.map((p, i) => [p.id, i]));
+    this.overlay = new LassoOverlay(byId('map'), (polygon, modifiers) => this.lasso(polygon, modifiers));
+    this.toolbar = new Toolbar((tool) => this.setTool(tool));
+    this.setTool('pan');
+    this.panel = new SelectionPanel({
+      open: (i) => this.open(i),
+      zoomTo: () => this.map.fit(this.selection.indices()),
+      clear: () => this.selection.clear(),
+      exportAs: (kind) => this.download(kind),
+      copyTitles: () => void this.copyTitles(),
+      save: (name) => void this.saveAs(name),
+      restore: (s) => this.restore(s),
+      rename: (s, name) => void this.saved?.rename(s.id, name).then(() => this.refreshSaved()),
+      remove: (s) => void this.saved?.remove(s.id).then(() => this.refreshSaved()),
+    });
+    this.selection.subscribe(() => this.changed());
+    void this.refreshSaved();
+  }
+
+  setTool(tool: Tool): void {
+    this.overlay.setTool(tool);
+    this.toolbar.show(tool);
+  }
+
+  /** A finished lasso or rectangle, in screen pixels relative to the map. */
+  private lasso(screenPolygon: number[], modifiers: LassoModifiers): void {
+    const polygon: number[] = [];
+    for (let i = 0; i < screenPolygon.length; i += 2) {
+      const at = this.map.toMap(screenPolygon[i]!, screenPolygon[i + 1]!);
+      if (!at) return;
+      polygon.push(at[0], at[1]);
+    }
+    this.selection.apply(selectInPolygon(this.index, this.entry.coords, polygon), modeOf(modifiers));
+  }
+
+  selectTopic(topic: number, modifiers: LassoModifiers): void {
+    const members: number[] = [];
+    this.entry.topics.forEach((t, i) => t === topic && members.push(i));
+    this.selection.apply(members, modeOf(modifiers));
+  }
+
+  /** Selects papers by id; returns the ids the corpus does not have. */
+  selectIds(ids: string[], mode: SelectionMode = 'replace'): string[] {
+    const { indices, missing } = resolveIds(ids, this.indexOf);
+    this.selection.apply(indices, mode);
+    return missing;
+  }
+
+  ids(): string[] {
+    return Array.from(this.selection.indices(), (i) => this.corpus.papers[i]!.id);
+  }
+
+  /** Recolours the map with the selection, and rebuilds the panel. */
+  changed(): void {
+    const has = this.selection.size > 0;
+    this.map.update({ colours: topicColours(this.entry.topics, has ? (i) => this.selection.has(i) : null), focus: this.focus(), dimmed: has });
+    document.body.dataset.selection = String(this.selection.size);
+    this.panel.update(this.summary());
+  }
+
+  private topicLabel(topic: number): string {
+    return topic < 0 ? 'No clear topic' : this.entry.topicTerms[topic]?.label ?? `Topic ${topic + 1}`;
+  }
+
+  private summary(): SelectionSummary {
+    const indices = this.selection.indices();
+    if (indices.length === 0) return { count: 0, terms: [], mix: [], rows: [] };
+    // The selection against the rest of the corpus, as two classes of class-based TF-IDF.
+    this.terms ??= termSets(this.corpus.papers.map(paperText));
+    const classes = Int32Array.from({ length: this.entry.n }, (_, i) => (this.selection.has(i) ? 0 : 1));
+    const terms = indices.length < this.entry.n ? topicTermsOfSets(this.terms, classes, 8)[0]!.terms : [];
+    const byTopic = new Map<number, number>();
+    for (const i of indices) byTopic.set(this.entry.topics[i]!, (byTopic.get(this.entry.topics[i]!) ?? 0) + 1);
+    const mix = [...byTopic.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, 6)
+      .map(([topic, count]) => ({ label: this.topicLabel(topic), colour: cssColour(topicColour(topic)), count }));
+    const rows = Array.from(indices, (i) => {
+      const paper = this.corpus.papers[i]!;
+      return { index: i, title: paper.title, meta: [this.topicLabel(this.entry.topics[i]!), ...paperMeta(paper).slice(0, 2)].join(' · '), colour: cssColour(topicColour(this.entry.topics[i]!)) };
+    });
+    return { count: indices.length, terms, mix, rows };
+  }
+
+  private exportRows(): ExportRow[] {
+    return Array.from(this.selection.indices(), (i) => {
+      const topic = this.entry.topics[i]!;
+      return { ...this.corpus.papers[i]!, topic: topic < 0 ? null : this.topicLabel(topic) };
+    });
+  }
+
+  private download(kind: ExportKind): void {
+    const rows = this.exportRows();
+    const text = kind === 'csv' ? toCsv(rows) : kind === 'json' ? toJson(rows, { corpusHash: this.corpus.hash, model: this.entry.modelId }) : toBibtex(rows);
+    const { extension, mime } = EXPORTS[kind];
+    const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `papermap-selection-${rows.length}.${extension}`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    this.panel.say(`Exported ${rows.length} paper${rows.length === 1 ? '' : 's'} as ${kind === 'bibtex' ? 'BibTeX' : kind.toUpperCase()}.`);
+  }
+
+  private async copyTitles(): Promise<void> {
+    const rows = this.exportRows();
+    try {
+      await navigator.clipboard.writeText(titleList(rows));
+      this.panel.say(`Copied ${rows.length} title${rows.length === 1 ? '' : 's'} to the clipboard.`);
+    } catch (error) {
+      this.panel.say(`Could not copy to the clipboard (${error instanceof Error ? error.message : String(error)}).`);
+    }
+  }
+
+  private async refreshSaved(): Promise<void> {
+    this.savedList = this.saved ? await this.saved.list().catch(() => []) : [];
+    this.panel.update(this.summary(), this.savedList);
+  }
+
+  private async saveAs(name: string): Promise<void> {
+    if (!this.saved) {
+      this.panel.say('Saving needs browser storage (IndexedDB), which is not available here.');
+      return;
+    }
+    try {
+      const record = await this.saved.save(name, this.corpus.hash, this.ids());
+      await this.refreshSaved();
+      this.panel.say(`Saved "${record.name}" (${record.ids.length} papers).`);
+    } catch (error) {
+      this.panel.say(`Could not save the selection: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private restore(saved: SavedSelection): void {
+    const missing = this.selectIds(saved.ids);
+    const note = missing.length > 0
+      ? ` ${missing.length} of its ${saved.ids.length} papers are not in this corpus: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`
+      : '';
+    this.panel.say(`Restored "${saved.name}".${note}`);
+  }
+}
