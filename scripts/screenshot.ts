@@ -34,6 +34,29 @@ try {
   await page.mouse.click(target.at[0], target.at[1]);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(outDir, `details-${scheme}.png`) });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await page.locator('#progress button', { hasText: 'Hide' }).click();
+  // A lasso around the busiest part of the middle of the map.
+  await page.keyboard.press('l');
+  const [cx, cy] = await page.evaluate(() => {
+    const at = window.papermap.points().map((p) => window.papermap.screenPosition(p.id)!).filter(([x, y]) => x > 420 && x < 780 && y > 200 && y < 600);
+    let best = at[0]!, most = -1;
+    for (const a of at) {
+      const near = at.filter((b) => Math.hypot(a[0] - b[0], a[1] - b[1]) < 80).length;
+      if (near > most) [best, most] = [a, near];
+    }
+    return best;
+  });
+  await page.mouse.move(cx + 95, cy);
+  await page.mouse.down();
+  for (let k = 1; k <= 64; k++) {
+    const a = (2 * Math.PI * k) / 64;
+    await page.mouse.move(cx + 95 * Math.cos(a) * (1 + 0.12 * Math.sin(3 * a)), cy + 75 * Math.sin(a));
+  }
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(outDir, `lasso-${scheme}.png`) });
   console.log(JSON.stringify(await page.evaluate(() => window.papermap.state()), null, 1));
 } finally {
   await browser.close();

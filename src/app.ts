@@ -221,14 +221,16 @@ export class App {
     this.tooltip.show(paper.title, [this.topicOf(index).label, ...paperMeta(paper).slice(0, 1)].filter(Boolean).join(' · '), rect.left + x, rect.top + y);
   }
 
-  /** A click on the map: a point becomes the selection (Shift toggles it) and opens; empty space closes the details. */
+  /**
+   * A click on the map opens the paper (reading is not selecting); Shift-click adds it to the
+   * selection and Alt-click removes it. A click on empty space closes the details.
+   */
   private click(index: number | null, modifiers: { add: boolean; subtract: boolean }): void {
     if (index === null) {
       this.openPaper(null);
       return;
     }
-    if (modifiers.add || modifiers.subtract) this.selection?.selection.toggle(index);
-    else this.selection?.selection.apply([index], 'replace');
+    if (modifiers.add || modifiers.subtract) this.selection?.selection.apply([index], modifiers.subtract ? 'subtract' : 'add');
     this.openPaper(index);
   }
 

@@ -128,3 +128,18 @@ describe('truncated SVD', () => {
     expect(Math.abs(u[1 * k + 1]!)).toBeCloseTo(1, 6);
   });
 });
+
+describe('trustworthiness', () => {
+  it('is 1 for a layout that keeps every neighbourhood, and lower for a shuffled one', async () => {
+    const { trustworthiness } = await import('../../src/math/quality');
+    const random = mulberry32(4);
+    const n = 60;
+    const line = Float32Array.from({ length: n }, (_, i) => i);
+    const identity = Float32Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? i / 2 : 0));
+    expect(trustworthiness(line, 1, identity, 2, n, 5)).toBeCloseTo(1, 10);
+    const shuffled = Float32Array.from({ length: 2 * n }, () => random());
+    const t = trustworthiness(line, 1, shuffled, 2, n, 5);
+    expect(t).toBeLessThan(0.75);
+    expect(t).toBeGreaterThan(0.3);
+  });
+});
