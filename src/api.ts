@@ -41,6 +41,11 @@ export interface PapermapApi {
   screenPosition(id: string): [number, number] | null;
   /** Opens a paper's details, as a click on its point does. */
   open(id: string): boolean;
+  /** Topic labels drawn now: text, level (0 = broadest), topic, and screen box [x0, y0, x1, y1] in page pixels. */
+  labels(): { text: string; level: number; topic: number; box: [number, number, number, number] }[];
+  /** The map's view: centre in map coordinates, and zoom (log2 of pixels per map unit). */
+  view(): { target: [number, number]; zoom: number };
+  setView(view: { target: [number, number]; zoom: number }): void;
   /** Replaces the selection with these papers (or adds / subtracts them); reports ids the corpus lacks. */
   select(ids: string[], mode?: 'replace' | 'add' | 'subtract'): { selected: number; missing: string[] };
 }

@@ -6,13 +6,14 @@ import { loadCorpus } from './corpus/load';
 import { paperText } from './corpus/text';
 import type { Corpus } from './corpus/types';
 import { wasmThreads } from './ort-files';
-import { MAP_SCHEMA, MapCache, mapKey, type MapEntry } from './cache/maps';
+import { MAP_SCHEMA, MapCache, colourTopics, mapKey, type MapEntry } from './cache/maps';
 import { openDatabase } from './cache/db';
 import { SavedSelections } from './cache/selections';
 import { SelectionController } from './selection/controller';
 import { DEFAULT_MODEL_ID, isValidModelId } from './model/models';
 import { cssColour, previewColours, topicColour, topicColours } from './map/palette';
-import { ScatterMap } from './map/scatter';
+import { ScatterMap, type MapView } from './map/scatter';
+import { LABEL_FONT, levelForZoom, placeLabels, topicAnchors, type PlacedLabel, type TopicAnchor } from './map/topic-labels';
 import { startPipeline, PipelineError, type PipelineRun } from './pipeline-client';
 import { DetailsPanel, paperMeta } from './ui/details';
 import { renderLegend } from './ui/legend';
@@ -41,6 +42,10 @@ export class App {
   private selection: SelectionController | null = null;
   /** The paper whose details are open. */
   private focus: number | null = null;
+  private anchors: TopicAnchor[] = [];
+  private placed: PlacedLabel[] = [];
+  private labelFrame = 0;
+  private readonly measureContext = document.createElement('canvas').getContext('2d');
   private cacheProblem: string | null = null;
   private error: string | null = null;
   private run: PipelineRun | null = null;
@@ -73,7 +78,13 @@ export class App {
     this.map = new ScatterMap(byId<HTMLDivElement>('map'), {
       onHover: (index, x, y) => this.hover(index, x, y),
       onClick: (index, modifiers) => this.click(index, modifiers),
+      onLabelClick: (label, modifiers) => {
+        const members = this.selection?.selectTopic(label.topic, modifiers, label.level) ?? [];
+        if (!modifiers.add && !modifiers.subtract) this.map.fit(members);
+      },
+      onView: () => this.scheduleLabels(),
     });
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.map.refreshTheme());
     document.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape' || event.target instanceof HTMLInputElement) return;
       // Esc closes the open paper first, then clears the selection.
@@ -190,13 +201,37 @@ export class App {
   private async show(entry: MapEntry): Promise<void> {
     this.entry = entry;
     const t0 = performance.now();
-    await this.map.setData({ coords: entry.coords, colours: topicColours(entry.topics), focus: null }, { fit: true });
+    const { topics, terms } = colourTopics(entry);
+    await this.map.setData({ coords: entry.coords, colours: topicColours(topics), focus: null }, { fit: true });
     this.timings.render = performance.now() - t0;
-    const unassigned = entry.topics.reduce((n, t) => n + (t < 0 ? 1 : 0), 0);
+    const unassigned = topics.reduce((n, t) => n + (t < 0 ? 1 : 0), 0);
+    this.anchors = topicAnchors(entry.levels, entry.coords);
+    this.updateLabels();
     this.selection = new SelectionController(this.corpus!, entry, this.map, this.saved, (i) => this.openPaper(i), () => this.focus);
     this.selection.changed();
-    renderLegend(entry.topicTerms, unassigned, (topic, modifiers) => this.selection?.selectTopic(topic, modifiers));
+    renderLegend(terms, unassigned, (topic, modifiers) => this.selection?.selectTopic(topic, modifiers));
     document.body.dataset.state = 'ready';
+  }
+
+  /** Labels follow the view, at most once a frame. */
+  private scheduleLabels(): void {
+    if (this.labelFrame) return;
+    this.labelFrame = requestAnimationFrame(() => {
+      this.labelFrame = 0;
+      this.updateLabels();
+    });
+  }
+
+  private updateLabels(): void {
+    if (!this.entry || this.anchors.length === 0) return;
+    const level = levelForZoom(this.map.view().zoom, this.map.overviewZoom, this.entry.levels.length);
+    const measure = (text: string, size: number) => {
+      if (!this.measureContext) return text.length * size * 0.6;
+      this.measureContext.font = `600 ${size}px ${LABEL_FONT}`;
+      return this.measureContext.measureText(text).width;
+    };
+    this.placed = placeLabels(this.anchors, level, (x, y) => this.map.project(x, y), this.map.size, measure);
+    this.map.setLabels(this.placed);
   }
 
   private fail(message: string, retry?: () => void): void {
@@ -206,8 +241,9 @@ export class App {
   }
 
   private topicOf(index: number): { label: string | null; colour: string } {
-    const topic = this.entry!.topics[index]!;
-    const terms = this.entry!.topicTerms[topic];
+    const { topics, terms: allTerms } = colourTopics(this.entry!);
+    const topic = topics[index]!;
+    const terms = allTerms[topic];
     return { label: topic >= 0 ? terms?.label ?? `Topic ${topic + 1}` : null, colour: cssColour(topicColour(topic)) };
   }
 
@@ -259,7 +295,7 @@ export class App {
       corpusHash: this.corpus?.hash ?? null,
       fallback: this.entry?.fallback ?? null,
       cacheProblem: this.cacheProblem,
-      topics: this.entry?.topicTerms.length ?? 0,
+      topics: this.entry ? colourTopics(this.entry).terms.length : 0,
       error: this.error,
       isolated: globalThis.crossOriginIsolated === true,
       threads: wasmThreads(),
@@ -287,6 +323,12 @@ export class App {
         this.openPaper(index);
         return true;
       },
+      labels: () => {
+        const rect = byId('map').getBoundingClientRect();
+        return this.placed.map((l) => ({ text: l.text, level: l.level, topic: l.topic, box: [rect.left + l.box[0], rect.top + l.box[1], rect.left + l.box[2], rect.top + l.box[3]] as [number, number, number, number] }));
+      },
+      view: () => this.map.view(),
+      setView: (view: MapView) => this.map.setView(view),
       select: (ids, mode = 'replace') => {
         if (!this.selection) return { selected: 0, missing: [...ids] };
         const missing = this.selection.selectIds([...ids], mode);

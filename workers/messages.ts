@@ -3,7 +3,7 @@
  * Typed arrays in results are transferred, never copied.
  */
 import type { LayoutParams } from '../src/math/layout';
-import type { TopicTerms } from '../src/math/labels';
+import type { TopicLevel } from '../src/math/topics';
 
 export type Device = 'webgpu' | 'wasm';
 export type DevicePreference = 'auto' | Device;
@@ -63,9 +63,8 @@ export interface PipelineResult {
   embeddings: Float32Array;
   /** n × 2 layout positions. */
   coords: Float32Array;
-  /** Topic of each paper, −1 for none. */
-  topics: Int32Array;
-  topicTerms: TopicTerms[];
+  /** Topics, coarse to fine (see src/math/topics.ts); COLOUR_LEVEL colours the map. */
+  levels: TopicLevel[];
   device: Device;
   /** Set when WebGPU failed during the run and WASM finished it. */
   fallback: string | null;
@@ -89,5 +88,5 @@ export type WorkerMessage =
 
 /** The buffers of a result, for postMessage's transfer list. */
 export function resultTransfer(result: PipelineResult): Transferable[] {
-  return [result.embeddings.buffer, result.coords.buffer, result.topics.buffer] as Transferable[];
+  return [result.embeddings.buffer, result.coords.buffer, ...result.levels.map((l) => l.topics.buffer)] as Transferable[];
 }

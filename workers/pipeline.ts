@@ -4,8 +4,7 @@
  */
 import { exactCosineKnn } from '../src/math/knn';
 import { createLayout } from '../src/math/layout';
-import { densityClusters } from '../src/math/clusters';
-import { topicTerms } from '../src/math/labels';
+import { topicLevels } from '../src/math/topics';
 import { chooseDevice, probeAdapter } from './device';
 import { Embedder, GpuFailure } from './embed';
 import type { PipelineResult, RunRequest, Stage, WorkerMessage } from './messages';
@@ -94,10 +93,7 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
     return layout.coords();
   });
 
-  const { topics, terms } = await timed('topics', () => {
-    const topics = densityClusters(coords, n);
-    return { topics, terms: topicTerms(request.texts, topics) };
-  });
+  const levels = await timed('topics', () => topicLevels(coords, n, request.texts));
 
-  return { n, dims, embeddings: vectors, coords, topics, topicTerms: terms, device, fallback, warnings, timings };
+  return { n, dims, embeddings: vectors, coords, levels, device, fallback, warnings, timings };
 }

@@ -5,11 +5,11 @@
  * A failed write (quota, private mode) is reported, and the map is still shown.
  */
 import { openDatabase, type Database } from './db';
-import type { TopicTerms } from '../math/labels';
+import { COLOUR_LEVEL, TOPIC_LEVELS, type TopicLevel } from '../math/topics';
 import type { Device, PipelineParams, Stage } from '../../workers/messages';
 
 /** Bump when the shape or meaning of a stored map changes: old entries are then recomputed. */
-export const MAP_SCHEMA = 1;
+export const MAP_SCHEMA = 2;
 
 export interface MapEntry {
   key: string;
@@ -21,8 +21,7 @@ export interface MapEntry {
   dims: number;
   embeddings: Float32Array;
   coords: Float32Array;
-  topics: Int32Array;
-  topicTerms: TopicTerms[];
+  levels: TopicLevel[];
   device: Device;
   fallback: string | null;
   warnings: string[];
@@ -42,9 +41,11 @@ export function entryProblem(entry: unknown, n: number): string | null {
   if (e.schema !== MAP_SCHEMA) return `schema ${String(e.schema)} is not ${MAP_SCHEMA}`;
   if (e.n !== n) return `it has ${String(e.n)} papers, the corpus has ${n}`;
   if (!(e.coords instanceof Float32Array) || e.coords.length !== 2 * n) return 'coordinates are missing or the wrong size';
-  if (!(e.topics instanceof Int32Array) || e.topics.length !== n) return 'topics are missing or the wrong size';
+  if (!Array.isArray(e.levels) || e.levels.length !== TOPIC_LEVELS.length) return 'topic levels are missing';
+  for (const level of e.levels) {
+    if (!(level.topics instanceof Int32Array) || level.topics.length !== n || !Array.isArray(level.terms)) return 'topics are missing or the wrong size';
+  }
   if (!(e.embeddings instanceof Float32Array) || typeof e.dims !== 'number' || e.embeddings.length !== n * e.dims) return 'embeddings are missing or the wrong size';
-  if (!Array.isArray(e.topicTerms)) return 'topic terms are missing';
   if (!Array.isArray(e.warnings)) return 'warnings are missing';
   for (let i = 0; i < e.coords.length; i++) if (!Number.isFinite(e.coords[i])) return 'coordinates are not finite';
   return null;
@@ -96,4 +97,9 @@ export class MapCache {
   close(): void {
     this.db.close();
   }
+}
+
+/** The topics that colour the map and fill the legend. */
+export function colourTopics(entry: Pick<MapEntry, 'levels'>): TopicLevel {
+  return entry.levels[COLOUR_LEVEL]!;
 }

@@ -3,11 +3,39 @@
  * attributes (no per-point JS objects). Knows nothing of papers: indices in, indices out.
  */
 import { Deck, OrthographicView, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
-import { ScatterplotLayer } from '@deck.gl/layers';
+import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { LABEL_FONT, type PlacedLabel } from './topic-labels';
+
+export interface Modifiers {
+  add: boolean;
+  subtract: boolean;
+}
 
 export interface ScatterCallbacks {
   onHover(index: number | null, x: number, y: number): void;
-  onClick(index: number | null, modifiers: { add: boolean; subtract: boolean }): void;
+  onClick(index: number | null, modifiers: Modifiers): void;
+  onLabelClick(label: PlacedLabel, modifiers: Modifiers): void;
+  /** After every change of view (pan, zoom, fit). */
+  onView(): void;
+}
+
+export interface MapView {
+  target: [number, number];
+  zoom: number;
+}
+
+/** Label colours from the page's theme (CSS variables), so labels read on dark and light. */
+function themeColours(): { text: [number, number, number, number]; background: [number, number, number, number] } {
+  const style = getComputedStyle(document.documentElement);
+  const rgb = (name: string, fallback: [number, number, number]) => {
+    const probe = document.createElement('span');
+    probe.style.color = style.getPropertyValue(name).trim();
+    document.body.append(probe);
+    const match = getComputedStyle(probe).color.match(/\d+(\.\d+)?/g)?.map(Number);
+    probe.remove();
+    return match && match.length >= 3 ? ([match[0]!, match[1]!, match[2]!] as [number, number, number]) : fallback;
+  };
+  return { text: [...rgb('--text', [232, 234, 240]), 255], background: [...rgb('--bg', [15, 18, 24]), 230] };
 }
 
 export interface ScatterData {
@@ -24,12 +52,15 @@ const VIEW_ID = 'map';
 export class ScatterMap {
   private readonly deck: Deck<OrthographicView>;
   private data: ScatterData | null = null;
+  private labels: PlacedLabel[] = [];
+  private colours = themeColours();
+  private fitZoom = 0;
   private viewState: OrthographicViewState = { target: [0, 0, 0], zoom: 0 };
   private rendered: (() => void) | null = null;
 
   constructor(
     private readonly container: HTMLDivElement,
-    callbacks: ScatterCallbacks,
+    private readonly callbacks: ScatterCallbacks,
   ) {
     this.deck = new Deck<OrthographicView>({
       parent: container,
@@ -38,13 +69,16 @@ export class ScatterMap {
       onViewStateChange: ({ viewState }) => {
         this.viewState = viewState as OrthographicViewState;
         this.deck.setProps({ viewState: this.viewState });
+        callbacks.onView();
       },
       layers: [],
       getCursor: ({ isDragging, isHovering }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
-      onHover: (info: PickingInfo) => callbacks.onHover(info.index >= 0 ? info.index : null, info.x, info.y),
+      onHover: (info: PickingInfo) => callbacks.onHover(info.layer?.id === 'papers' && info.index >= 0 ? info.index : null, info.x, info.y),
       onClick: (info: PickingInfo, event) => {
         const source = (event as { srcEvent?: MouseEvent }).srcEvent;
-        callbacks.onClick(info.index >= 0 ? info.index : null, { add: source?.shiftKey ?? false, subtract: source?.altKey ?? false });
+        const modifiers = { add: source?.shiftKey ?? false, subtract: source?.altKey ?? false };
+        if (info.layer?.id === 'labels' && info.object) callbacks.onLabelClick(info.object as PlacedLabel, modifiers);
+        else callbacks.onClick(info.layer?.id === 'papers' && info.index >= 0 ? info.index : null, modifiers);
       },
       onAfterRender: () => {
         const done = this.rendered;
@@ -69,6 +103,45 @@ export class ScatterMap {
     if (!this.data) return;
     this.data = { ...this.data, ...changes };
     this.deck.setProps({ layers: this.layers() });
+  }
+
+  setLabels(labels: PlacedLabel[]): void {
+    this.labels = labels;
+    this.deck.setProps({ layers: this.layers() });
+  }
+
+  /** Re-reads the theme's colours (after the system switches between dark and light). */
+  refreshTheme(): void {
+    this.colours = themeColours();
+    this.deck.setProps({ layers: this.layers() });
+  }
+
+  view(): MapView {
+    const [x, y] = (this.viewState.target as number[] | undefined) ?? [0, 0];
+    return { target: [x!, y!], zoom: (this.viewState.zoom as number | undefined) ?? 0 };
+  }
+
+  /** The zoom at which the whole map fits the screen. */
+  get overviewZoom(): number {
+    return this.fitZoom;
+  }
+
+  setView(view: MapView): void {
+    this.viewState = { ...this.viewState, target: [view.target[0], view.target[1], 0], zoom: view.zoom };
+    this.deck.setProps({ viewState: this.viewState });
+    this.callbacks.onView();
+  }
+
+  get size(): { width: number; height: number } {
+    return { width: this.container.clientWidth, height: this.container.clientHeight };
+  }
+
+  /** Screen position (CSS pixels relative to the map) of a map coordinate. */
+  project(x: number, y: number): [number, number] {
+    const viewport = this.deck.getViewports()[0];
+    if (!viewport) return [NaN, NaN];
+    const [px, py] = viewport.project([x, y]);
+    return [px!, py!];
   }
 
   /** Map coordinates of a screen position (CSS pixels relative to the map). */
@@ -98,7 +171,27 @@ export class ScatterMap {
       autoHighlight: true,
       highlightColor: [255, 255, 255, 200],
     });
-    if (focus === null) return [points];
+    const labels = new TextLayer<PlacedLabel>({
+      id: 'labels',
+      data: this.labels,
+      getText: (l) => l.text,
+      getPosition: (l) => [l.x, l.y],
+      getSize: (l) => l.fontSize,
+      sizeUnits: 'pixels',
+      getColor: this.colours.text,
+      fontFamily: LABEL_FONT,
+      fontWeight: 600,
+      characterSet: 'auto',
+      // A halo in the background colour keeps labels readable over points, on both themes.
+      fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
+      outlineWidth: 4,
+      outlineColor: this.colours.background,
+      getTextAnchor: 'middle',
+      getAlignmentBaseline: 'center',
+      pickable: true,
+      updateTriggers: { getColor: [this.colours.text] },
+    });
+    if (focus === null) return [points, labels];
     const ring = new ScatterplotLayer({
       id: 'focus',
       data: [focus],
@@ -111,7 +204,7 @@ export class ScatterMap {
       getLineWidth: 2.5,
       getLineColor: [255, 205, 60, 255],
     });
-    return [points, ring];
+    return [points, ring, labels];
   }
 
   /** Frames all points (or only the given ones) with a margin. */
@@ -135,20 +228,20 @@ export class ScatterMap {
     const spanY = Math.max(maxY - minY, 0.5);
     const zoom = Math.log2(Math.min(width / spanX, height / spanY) * 0.85);
     if (indices) {
-      this.viewState = { ...this.viewState, target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom: Math.min(zoom, (this.viewState.maxZoom as number | undefined) ?? zoom), transitionDuration: 400 };
+      this.viewState = { ...this.viewState, target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom: Math.min(zoom, (this.viewState.maxZoom as number | undefined) ?? zoom) };
     } else {
+      this.fitZoom = zoom;
       this.viewState = { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8 };
     }
     this.deck.setProps({ viewState: this.viewState });
+    this.callbacks.onView();
   }
 
   /** Where point i is on screen, in CSS pixels relative to the map's top-left corner. */
   screenPosition(index: number): [number, number] | null {
     if (!this.data) return null;
-    const viewport = this.deck.getViewports()[0];
-    if (!viewport) return null;
-    const [x, y] = viewport.project([this.data.coords[2 * index]!, this.data.coords[2 * index + 1]!]);
-    return [x!, y!];
+    const at = this.project(this.data.coords[2 * index]!, this.data.coords[2 * index + 1]!);
+    return Number.isNaN(at[0]) ? null : at;
   }
 
   destroy(): void {

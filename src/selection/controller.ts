@@ -3,10 +3,11 @@
  * the legend, clicks, the selection panel with its exports and saved selections, and the map colours.
  */
 import type { Corpus } from '../corpus/types';
-import type { MapEntry } from '../cache/maps';
+import { colourTopics, type MapEntry } from '../cache/maps';
 import { resolveIds, type SavedSelection, type SavedSelections } from '../cache/selections';
 import { buildGridIndex, selectInPolygon, type GridIndex } from '../math/lasso';
 import { termSets, topicTermsOfSets } from '../math/labels';
+import { COLOUR_LEVEL, type TopicLevel } from '../math/topics';
 import { paperText } from '../corpus/text';
 import { cssColour, topicColour, topicColours } from '../map/palette';
 import { LassoOverlay, type LassoModifiers, type Tool } from '../map/lasso-overlay';
@@ -32,11 +33,14 @@ export class SelectionController {
   readonly selection: Selection;
   private readonly index: GridIndex;
   private readonly indexOf: Map<string, number>;
-  private terms: string[][] | null = null;
+  /** Each paper's distinct terms, computed on the first summary. */
+  private paperTerms: string[][] | null = null;
   private readonly panel: SelectionPanel;
   private readonly toolbar: Toolbar;
   private readonly overlay: LassoOverlay;
   private savedList: SavedSelection[] = [];
+  /** The topics that colour the map. */
+  private readonly colour: TopicLevel;
 
   constructor(
     private readonly corpus: Corpus,
@@ -47,6 +51,7 @@ export class SelectionController {
     private readonly focus: () => number | null,
   ) {
     const n = entry.n;
+    this.colour = colourTopics(entry);
     this.selection = new Selection(n);
     this.index = buildGridIndex(entry.coords, n);
     this.indexOf = new Map(corpus.papers.map((p, i) => [p.id, i]));
@@ -84,10 +89,12 @@ export class SelectionController {
     this.selection.apply(selectInPolygon(this.index, this.entry.coords, polygon), modeOf(modifiers));
   }
 
-  selectTopic(topic: number, modifiers: LassoModifiers): void {
+  /** Selects a topic's papers (of the colour level unless another is named); returns them. */
+  selectTopic(topic: number, modifiers: LassoModifiers, level = COLOUR_LEVEL): number[] {
     const members: number[] = [];
-    this.entry.topics.forEach((t, i) => t === topic && members.push(i));
+    this.entry.levels[level]?.topics.forEach((t, i) => t === topic && members.push(i));
     this.selection.apply(members, modeOf(modifiers));
+    return members;
   }
 
   /** Selects papers by id; returns the ids the corpus does not have. */
@@ -104,38 +111,38 @@ export class SelectionController {
   /** Recolours the map with the selection, and rebuilds the panel. */
   changed(): void {
     const has = this.selection.size > 0;
-    this.map.update({ colours: topicColours(this.entry.topics, has ? (i) => this.selection.has(i) : null), focus: this.focus(), dimmed: has });
+    this.map.update({ colours: topicColours(this.colour.topics, has ? (i) => this.selection.has(i) : null), focus: this.focus(), dimmed: has });
     document.body.dataset.selection = String(this.selection.size);
     this.panel.update(this.summary());
   }
 
   private topicLabel(topic: number): string {
-    return topic < 0 ? 'No clear topic' : this.entry.topicTerms[topic]?.label ?? `Topic ${topic + 1}`;
+    return topic < 0 ? 'No clear topic' : this.colour.terms[topic]?.label ?? `Topic ${topic + 1}`;
   }
 
   private summary(): SelectionSummary {
     const indices = this.selection.indices();
     if (indices.length === 0) return { count: 0, terms: [], mix: [], rows: [] };
     // The selection against the rest of the corpus, as two classes of class-based TF-IDF.
-    this.terms ??= termSets(this.corpus.papers.map(paperText));
+    this.paperTerms ??= termSets(this.corpus.papers.map(paperText));
     const classes = Int32Array.from({ length: this.entry.n }, (_, i) => (this.selection.has(i) ? 0 : 1));
-    const terms = indices.length < this.entry.n ? topicTermsOfSets(this.terms, classes, 8)[0]!.terms : [];
+    const terms = indices.length < this.entry.n ? topicTermsOfSets(this.paperTerms, classes, 8)[0]!.terms : [];
     const byTopic = new Map<number, number>();
-    for (const i of indices) byTopic.set(this.entry.topics[i]!, (byTopic.get(this.entry.topics[i]!) ?? 0) + 1);
+    for (const i of indices) byTopic.set(this.colour.topics[i]!, (byTopic.get(this.colour.topics[i]!) ?? 0) + 1);
     const mix = [...byTopic.entries()]
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, 6)
       .map(([topic, count]) => ({ label: this.topicLabel(topic), colour: cssColour(topicColour(topic)), count }));
     const rows = Array.from(indices, (i) => {
       const paper = this.corpus.papers[i]!;
-      return { index: i, title: paper.title, meta: [this.topicLabel(this.entry.topics[i]!), ...paperMeta(paper).slice(0, 2)].join(' · '), colour: cssColour(topicColour(this.entry.topics[i]!)) };
+      return { index: i, title: paper.title, meta: [this.topicLabel(this.colour.topics[i]!), ...paperMeta(paper).slice(0, 2)].join(' · '), colour: cssColour(topicColour(this.colour.topics[i]!)) };
     });
     return { count: indices.length, terms, mix, rows };
   }
 
   private exportRows(): ExportRow[] {
     return Array.from(this.selection.indices(), (i) => {
-      const topic = this.entry.topics[i]!;
+      const topic = this.colour.topics[i]!;
       return { ...this.corpus.papers[i]!, topic: topic < 0 ? null : this.topicLabel(topic) };
     });
   }

@@ -18,8 +18,7 @@ function entry(n: number, key = 'k'): MapEntry {
     dims: 4,
     embeddings: new Float32Array(n * 4).fill(0.5),
     coords: Float32Array.from({ length: 2 * n }, (_, i) => i),
-    topics: new Int32Array(n),
-    topicTerms: [{ topic: 0, size: n, terms: ['a'], label: 'a' }],
+    levels: [0, 1, 2].map(() => ({ topics: new Int32Array(n), terms: [{ topic: 0, size: n, terms: ['a'], label: 'a' }] })),
     device: 'wasm',
     fallback: null,
     warnings: [],
@@ -47,7 +46,8 @@ describe('map cache entries', () => {
     expect(entryProblem({ ...entry(3), schema: MAP_SCHEMA - 1 }, 3)).toMatch(/schema/);
     expect(entryProblem({ ...entry(3), coords: new Float32Array(5) }, 3)).toMatch(/coordinates/);
     expect(entryProblem({ ...entry(3), coords: Float32Array.from([0, 1, NaN, 3, 4, 5]) }, 3)).toMatch(/not finite/);
-    expect(entryProblem({ ...entry(3), topics: [0, 0, 0] }, 3)).toMatch(/topics/);
+    expect(entryProblem({ ...entry(3), levels: [] }, 3)).toMatch(/topic levels/);
+    expect(entryProblem({ ...entry(3), levels: entry(2).levels }, 3)).toMatch(/topics are missing or the wrong size/);
     expect(entryProblem({ ...entry(3), embeddings: new Float32Array(2) }, 3)).toMatch(/embeddings/);
     expect(entryProblem('garbage', 3)).toMatch(/not a map entry/);
   });
@@ -68,7 +68,7 @@ describe('MapCache on IndexedDB', () => {
     const read = await cache.read('k', 3);
     expect(read.entry?.coords).toBeInstanceOf(Float32Array);
     expect(Array.from(read.entry!.coords)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(read.entry?.topics).toBeInstanceOf(Int32Array);
+    expect(read.entry?.levels[1]!.topics).toBeInstanceOf(Int32Array);
   });
 
   it('reports a miss for an unknown key', async () => {

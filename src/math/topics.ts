@@ -1,0 +1,31 @@
+/**
+ * Topics at several levels of detail, as DataMapPlot shows them: broad areas when zoomed out, finer
+ * topics when zoomed in. Each level is a density clustering of the map at its own kernel width,
+ * named by class-based TF-IDF; the middle level colours the map.
+ */
+import { DEFAULT_CLUSTER_OPTIONS, densityClusters, type ClusterOptions } from './clusters';
+import { termSets, topicTermsOfSets, type TopicTerms } from './labels';
+
+export interface TopicLevel {
+  /** Topic of each paper at this level, −1 for none. */
+  topics: Int32Array;
+  terms: TopicTerms[];
+}
+
+/** Coarse to fine. */
+export const TOPIC_LEVELS: readonly ClusterOptions[] = [
+  { ...DEFAULT_CLUSTER_OPTIONS, bandwidthScale: 1, persistence: 0.12 },
+  DEFAULT_CLUSTER_OPTIONS,
+  { ...DEFAULT_CLUSTER_OPTIONS, bandwidthScale: 0.5, scaleNeighbours: 5 },
+];
+
+/** The level whose topics colour the map and fill the legend. */
+export const COLOUR_LEVEL = 1;
+
+export function topicLevels(coords: Float32Array, n: number, texts: string[], levels: readonly ClusterOptions[] = TOPIC_LEVELS): TopicLevel[] {
+  const sets = termSets(texts);
+  return levels.map((options) => {
+    const topics = densityClusters(coords, n, options);
+    return { topics, terms: topicTermsOfSets(sets, topics) };
+  });
+}
