@@ -24,8 +24,11 @@ export interface PapermapState {
   fallback: string | null;
   /** Why the map is not stored in the cache, if it is not. */
   cacheProblem: string | null;
-  topics: number;
+  /** Topics at every level of detail (0 = broadest; level 1 colours the map): id within its level, label, size. */
+  topics: { id: number; label: string; size: number; level: number }[];
   error: string | null;
+  /** The current search: query, mode, ids of the hits (best first), and a message when it found nothing. */
+  search: { query: string; mode: 'keyword' | 'semantic'; hits: string[]; message: string | null } | null;
   /** Whether the page is cross-origin isolated (COOP/COEP), which lets WASM use threads. */
   isolated: boolean;
   /** WASM threads onnxruntime-web may use here. */

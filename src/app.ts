@@ -10,6 +10,10 @@ import { MAP_SCHEMA, MapCache, colourTopics, mapKey, type MapEntry } from './cac
 import { openDatabase } from './cache/db';
 import { SavedSelections } from './cache/selections';
 import { SelectionController } from './selection/controller';
+import { buildKeywordIndex, keywordSearch, queryWords, type KeywordIndex, type SearchHit } from './search/keyword';
+import { cosineRank } from './search/semantic';
+import { QueryEmbedder } from './search/query-client';
+import { SearchBox, type SearchMode } from './ui/search-box';
 import { DEFAULT_MODEL_ID, isValidModelId } from './model/models';
 import { cssColour, previewColours, topicColour, topicColours } from './map/palette';
 import { ScatterMap, type MapView } from './map/scatter';
@@ -22,6 +26,9 @@ import { Tooltip } from './ui/tooltip';
 import { byId } from './ui/dom';
 import type { PapermapApi, PapermapState } from './api';
 import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type DevicePreference, type SimulatedFault, type Stage } from '../workers/messages';
+
+/** Semantic search highlights this many nearest papers. */
+const SEMANTIC_HITS = 25;
 
 function devicePreference(value: string | null): DevicePreference {
   return value === 'webgpu' || value === 'wasm' ? value : 'auto';
@@ -46,6 +53,15 @@ export class App {
   private placed: PlacedLabel[] = [];
   private labelFrame = 0;
   private readonly measureContext = document.createElement('canvas').getContext('2d');
+  private search: { query: string; mode: SearchMode; hits: SearchHit[]; message: string | null } | null = null;
+  private searchToken = 0;
+  private keywordIndex: KeywordIndex | null = null;
+  private queries: QueryEmbedder | null = null;
+  private readonly searchBox = new SearchBox({
+    search: (query, mode) => void this.runSearch(query, mode),
+    open: (index) => this.flyTo(index),
+    selectAll: () => this.selection?.selection.apply(this.search?.hits.map((h) => h.index) ?? [], 'replace'),
+  });
   private cacheProblem: string | null = null;
   private error: string | null = null;
   private run: PipelineRun | null = null;
@@ -207,10 +223,73 @@ export class App {
     const unassigned = topics.reduce((n, t) => n + (t < 0 ? 1 : 0), 0);
     this.anchors = topicAnchors(entry.levels, entry.coords);
     this.updateLabels();
-    this.selection = new SelectionController(this.corpus!, entry, this.map, this.saved, (i) => this.openPaper(i), () => this.focus);
+    this.selection = new SelectionController(this.corpus!, entry, this.map, this.saved, (i) => this.openPaper(i), () => this.recolour());
     this.selection.changed();
     renderLegend(terms, unassigned, (topic, modifiers) => this.selection?.selectTopic(topic, modifiers));
     document.body.dataset.state = 'ready';
+  }
+
+  /** Colours the map: papers outside the search hits or outside the selection fade back. */
+  private recolour(): void {
+    if (!this.entry) return;
+    const selection = this.selection?.selection;
+    const hits = this.search ? new Set(this.search.hits.map((h) => h.index)) : null;
+    const filtered = hits !== null || (selection?.size ?? 0) > 0;
+    const keep = (i: number) => (!hits || hits.has(i)) && (!selection || selection.size === 0 || selection.has(i));
+    this.map.update({ colours: topicColours(colourTopics(this.entry).topics, filtered ? keep : null), focus: this.focus, dimmed: filtered });
+  }
+
+  private async runSearch(query: string, mode: SearchMode): Promise<void> {
+    const token = ++this.searchToken;
+    if (!this.entry || !this.corpus) return;
+    if (query.trim() === '') {
+      this.search = null;
+      this.recolour();
+      this.searchBox.show({ total: 0, rows: [], message: null });
+      return;
+    }
+    let hits: SearchHit[] = [];
+    let message: string | null = null;
+    if (mode === 'keyword') {
+      this.keywordIndex ??= buildKeywordIndex(this.corpus.papers);
+      hits = keywordSearch(this.keywordIndex, query);
+      if (queryWords(query).length === 0) message = 'Type a word of two or more letters.';
+      else if (hits.length === 0) message = `No paper contains ${queryWords(query).map((w) => `“${w}”`).join(' and ')}.`;
+    } else {
+      this.searchBox.show({ total: 0, rows: [], message: null, busy: true });
+      this.queries ??= new QueryEmbedder({ modelId: this.modelId, modelsUrl: assetUrl('models/'), ortUrl: assetUrl('ort/') });
+      try {
+        const vector = await this.queries.embed(query);
+        if (token !== this.searchToken) return;
+        if (vector === null) message = `None of these words is known to the model (${this.modelId}): nothing to compare. Try other words, or search by words.`;
+        else hits = cosineRank(this.entry.embeddings, this.entry.dims, vector, SEMANTIC_HITS).filter((h) => h.score > 0);
+      } catch (error) {
+        if (token !== this.searchToken) return;
+        message = `Search by meaning failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    if (token !== this.searchToken) return;
+    this.search = { query, mode, hits, message };
+    this.recolour();
+    const { topics } = colourTopics(this.entry);
+    this.searchBox.show({
+      total: hits.length,
+      message,
+      rows: hits.map((h) => {
+        const paper = this.corpus!.papers[h.index]!;
+        const topic = this.topicOf(h.index);
+        const score = mode === 'semantic' ? `similarity ${h.score.toFixed(2)}` : null;
+        return { index: h.index, title: paper.title, meta: [topic.label ?? 'No clear topic', paper.dateText, score].filter(Boolean).join(' · '), colour: cssColour(topicColour(topics[h.index]!)) };
+      }),
+    });
+  }
+
+  /** Centres the map on a paper (zooming in if far out) and opens it. */
+  private flyTo(index: number): void {
+    if (!this.entry) return;
+    const view = this.map.view();
+    this.map.setView({ target: [this.entry.coords[2 * index]!, this.entry.coords[2 * index + 1]!], zoom: Math.max(view.zoom, this.map.overviewZoom + 1.5) });
+    this.openPaper(index);
   }
 
   /** Labels follow the view, at most once a frame. */
@@ -274,7 +353,7 @@ export class App {
   openPaper(index: number | null): void {
     if (!this.corpus || !this.entry) return;
     this.focus = index;
-    this.map.update({ focus: index });
+    this.recolour();
     if (index === null) {
       this.details.hide();
       return;
@@ -295,8 +374,10 @@ export class App {
       corpusHash: this.corpus?.hash ?? null,
       fallback: this.entry?.fallback ?? null,
       cacheProblem: this.cacheProblem,
-      topics: this.entry ? colourTopics(this.entry).terms.length : 0,
+      topics: this.entry ? this.entry.levels.flatMap((level, l) => level.terms.map((t) => ({ id: t.topic, label: t.label, size: t.size, level: l }))) : [],
       error: this.error,
+      search: this.search ? { query: this.search.query, mode: this.search.mode, hits: this.search.hits.map((h) => this.corpus!.papers[h.index]!.id), message: this.search.message } : null,
+
       isolated: globalThis.crossOriginIsolated === true,
       threads: wasmThreads(),
     };

@@ -130,6 +130,11 @@ export class Embedder {
     return { vectors: vectors ?? new Float32Array(0), dims, empty };
   }
 
+  /** The tokenizer's pieces for a text (WordPiece: "##" marks a continuation). */
+  tokenize(text: string): string[] {
+    return this.extractor.tokenizer.tokenize(text);
+  }
+
   async dispose(): Promise<void> {
     await this.extractor.dispose();
   }

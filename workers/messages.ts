@@ -90,3 +90,16 @@ export type WorkerMessage =
 export function resultTransfer(result: PipelineResult): Transferable[] {
   return [result.embeddings.buffer, result.coords.buffer, ...result.levels.map((l) => l.topics.buffer)] as Transferable[];
 }
+
+/** Page -> query worker: embed one search query with the map's model. */
+export interface QueryRequest {
+  type: 'embed-query';
+  id: number;
+  text: string;
+  modelId: string;
+  modelsUrl: string;
+  ortUrl: string;
+}
+
+/** Query worker -> page. `vector` is null when the query has no word the model knows. */
+export type QueryMessage = { type: 'query-vector'; id: number; vector: Float32Array | null } | { type: 'query-error'; id: number; message: string };

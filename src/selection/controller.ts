@@ -9,7 +9,7 @@ import { buildGridIndex, selectInPolygon, type GridIndex } from '../math/lasso';
 import { termSets, topicTermsOfSets } from '../math/labels';
 import { COLOUR_LEVEL, type TopicLevel } from '../math/topics';
 import { paperText } from '../corpus/text';
-import { cssColour, topicColour, topicColours } from '../map/palette';
+import { cssColour, topicColour } from '../map/palette';
 import { LassoOverlay, type LassoModifiers, type Tool } from '../map/lasso-overlay';
 import type { ScatterMap } from '../map/scatter';
 import { SelectionPanel, type ExportKind, type SelectionSummary } from '../ui/selection-panel';
@@ -48,7 +48,8 @@ export class SelectionController {
     private readonly map: ScatterMap,
     private readonly saved: SavedSelections | null,
     private readonly open: (index: number) => void,
-    private readonly focus: () => number | null,
+    /** Called after every change of the selection (the app recolours the map). */
+    private readonly onChange: () => void,
   ) {
     const n = entry.n;
     this.colour = colourTopics(entry);
@@ -108,12 +109,11 @@ export class SelectionController {
     return Array.from(this.selection.indices(), (i) => this.corpus.papers[i]!.id);
   }
 
-  /** Recolours the map with the selection, and rebuilds the panel. */
+  /** Rebuilds the panel and lets the app recolour the map. */
   changed(): void {
-    const has = this.selection.size > 0;
-    this.map.update({ colours: topicColours(this.colour.topics, has ? (i) => this.selection.has(i) : null), focus: this.focus(), dimmed: has });
     document.body.dataset.selection = String(this.selection.size);
     this.panel.update(this.summary());
+    this.onChange();
   }
 
   private topicLabel(topic: number): string {

@@ -2,9 +2,14 @@
  * Exploring the map: topic labels that change with zoom without overlapping, and clicking a label
  * to select and frame its topic.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openApp, serveDist, type StaticServer } from './harness';
+import type { Corpus } from '../../src/corpus/types';
+
+const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
+const search = (page: Page) => page.evaluate(() => window.papermap.state().search);
 
 type Label = { text: string; level: number; topic: number; box: [number, number, number, number] };
 
@@ -71,5 +76,45 @@ describe('exploring the map', () => {
     const state = await page.evaluate(() => window.papermap.state());
     await expect.poll(() => page.locator('#selection h3').textContent()).toBe(`${state.selected.length} papers selected`);
     await expect.poll(async () => (await page.evaluate(() => window.papermap.view())).zoom).not.toBe(before);
+  });
+
+  it('keyword search finds a paper by a word of its title, lists it, and flies to it', async () => {
+    const paper = corpus.papers.find((p) => p.title.includes('Kolmogorov'))!;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search papers');
+    await page.keyboard.type('kolmogorov');
+    await expect.poll(async () => (await search(page))?.hits ?? []).toContain(paper.id);
+    const state = await search(page);
+    expect(state!.mode).toBe('keyword');
+    // Every hit really contains the word; nothing else is listed.
+    for (const id of state!.hits) expect(/kolmogorov/i.test(JSON.stringify(corpus.papers.find((p) => p.id === id)))).toBe(true);
+    const row = page.locator('#results .hit', { hasText: paper.title });
+    expect(await row.count()).toBe(1);
+    await row.click();
+    await expect.poll(() => page.locator('#details h2').textContent()).toBe(paper.title);
+    const [x, y] = (await page.evaluate((id) => window.papermap.screenPosition(id), paper.id))!;
+    expect(Math.abs(x - 640)).toBeLessThan(5);
+    expect(Math.abs(y - 400)).toBeLessThan(5);
+    await page.keyboard.press('Escape');
+  });
+
+  it('semantic search returns papers on the query’s topic, and says when it knows no word', async () => {
+    await page.locator('#search .mode[data-mode="semantic"]').click();
+    await page.locator('#search input').fill('image generation with diffusion models');
+    await expect.poll(async () => (await search(page))?.mode === 'semantic' && (await search(page))!.hits.length > 0, { timeout: 60_000 }).toBe(true);
+    const top = (await search(page))!.hits.slice(0, 5).map((id) => corpus.papers.find((p) => p.id === id)!);
+    const onTopic = top.filter((p) => /diffusion/i.test(p.title + p.abstract));
+    expect(onTopic.length).toBeGreaterThanOrEqual(4);
+    await page.locator('#results button', { hasText: 'Select all' }).click();
+    expect((await page.evaluate(() => window.papermap.state())).selected.length).toBe((await search(page))!.hits.length);
+
+    await page.locator('#search input').fill('qwxzv blorptang');
+    await expect.poll(async () => (await search(page))?.query).toBe('qwxzv blorptang');
+    expect((await search(page))!.hits).toEqual([]);
+    expect(await page.locator('#results').textContent()).toMatch(/None of these words is known to the model/);
+    await page.locator('#search input').press('Escape');
+    expect(await search(page)).toBeNull();
+    expect(await page.locator('#results').isVisible()).toBe(false);
   });
 });

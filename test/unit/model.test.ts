@@ -70,3 +70,11 @@ describe('the embedded model through transformers.js', () => {
     expect(within).toBeGreaterThan(across + 0.2);
   });
 });
+
+describe('known words of a query', () => {
+  it('keeps whole words and words with a real stem, drops fragments and specials', async () => {
+    const { knownWords } = await import('../../src/model/vocab');
+    expect(knownWords(['[CLS]', 'diffusion', 'spars', '##ifying', 'qw', '##x', '##z', '!', '[SEP]'])).toEqual(['diffusion', 'sparsifying']);
+    expect(knownWords(['bl', '##orp'])).toEqual([]);
+  });
+});
