@@ -11,7 +11,7 @@ import { openDatabase } from './cache/db';
 import { SavedSelections } from './cache/selections';
 import { SelectionController } from './selection/controller';
 import { buildKeywordIndex, keywordSearch, queryWords, type KeywordIndex, type SearchHit } from './search/keyword';
-import { cosineRank } from './search/semantic';
+import { cosineRank, nearestPapers } from './search/semantic';
 import { QueryEmbedder } from './search/query-client';
 import { SearchBox, type SearchMode } from './ui/search-box';
 import { DEFAULT_MODEL_ID, isValidModelId } from './model/models';
@@ -27,6 +27,8 @@ import { byId } from './ui/dom';
 import type { PapermapApi, PapermapState } from './api';
 import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type DevicePreference, type SimulatedFault, type Stage } from '../workers/messages';
 
+/** Papers listed as a paper's nearest neighbours in its details. */
+const NEIGHBOURS = 8;
 /** Semantic search highlights this many nearest papers. */
 const SEMANTIC_HITS = 25;
 
@@ -67,7 +69,10 @@ export class App {
   private run: PipelineRun | null = null;
   private readonly map: ScatterMap;
   private readonly progress = new ProgressPanel();
-  private readonly details = new DetailsPanel(() => this.openPaper(null));
+  private readonly details = new DetailsPanel(
+    () => this.openPaper(null),
+    (index) => this.flyTo(index),
+  );
   private readonly tooltip = new Tooltip();
   private readonly modelId: string;
   private readonly modelProblem: string | null;
@@ -359,7 +364,13 @@ export class App {
       return;
     }
     const topic = this.topicOf(index);
-    this.details.show(this.corpus.papers[index]!, topic.label, topic.colour);
+    const neighbours = nearestPapers(this.entry.embeddings, this.entry.dims, index, NEIGHBOURS).map((h) => ({
+      index: h.index,
+      title: this.corpus!.papers[h.index]!.title,
+      colour: this.topicOf(h.index).colour,
+      similarity: h.score,
+    }));
+    this.details.show(this.corpus.papers[index]!, topic.label, topic.colour, neighbours);
   }
 
   state(): PapermapState {

@@ -11,12 +11,22 @@ export function paperMeta(paper: Paper): string[] {
   return parts;
 }
 
+export interface Neighbour {
+  index: number;
+  title: string;
+  colour: string;
+  similarity: number;
+}
+
 export class DetailsPanel {
   private readonly root = byId('details');
 
-  constructor(private readonly onClose: () => void) {}
+  constructor(
+    private readonly onClose: () => void,
+    private readonly onOpen: (index: number) => void,
+  ) {}
 
-  show(paper: Paper, topicLabel: string | null, topicColour: string): void {
+  show(paper: Paper, topicLabel: string | null, topicColour: string, neighbours: Neighbour[] = []): void {
     const close = el('button', { className: 'icon-button close', text: '×', title: 'Close (Esc)', attrs: { 'aria-label': 'Close details' } });
     close.addEventListener('click', () => this.onClose());
     const topic = topicLabel
@@ -37,9 +47,26 @@ export class DetailsPanel {
       el('p', { className: 'meta', text: paperMeta(paper).join(' · ') || 'No date or author information' }),
       el('p', { className: 'abstract', text: paper.abstract }),
       sources,
+      ...(neighbours.length > 0 ? [this.neighbourList(neighbours)] : []),
     );
     this.root.hidden = false;
     this.root.scrollTop = 0;
+  }
+
+  /** The nearest papers in embedding space; clicking one flies to it. */
+  private neighbourList(neighbours: Neighbour[]): HTMLElement {
+    const items = neighbours.map((n) => {
+      const button = el(
+        'button',
+        { className: 'neighbour', title: `Cosine similarity ${n.similarity.toFixed(2)}`, attrs: { 'data-index': String(n.index) } },
+        el('span', { className: 'swatch', style: { background: n.colour } }),
+        el('span', { className: 'title', text: n.title }),
+        el('span', { className: 'score', text: n.similarity.toFixed(2) }),
+      );
+      button.addEventListener('click', () => this.onOpen(n.index));
+      return el('li', {}, button);
+    });
+    return el('section', { className: 'neighbours' }, el('h3', { text: 'Nearest papers' }), el('ol', {}, ...items));
   }
 
   hide(): void {

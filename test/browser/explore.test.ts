@@ -118,3 +118,27 @@ describe('exploring the map', () => {
     expect(await page.locator('#results').isVisible()).toBe(false);
   });
 });
+
+describe('neighbours', () => {
+  it('a paper’s details list its nearest papers; clicking one flies to it', async () => {
+    const server = await serveDist();
+    const browser = await launchChromium('wasm');
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      await openApp(page, `${server.url}?device=wasm`);
+      const paper = corpus.papers.find((p) => p.title.startsWith('Scalable Forward-Forward'))!;
+      await page.evaluate((id) => window.papermap.open(id), paper.id);
+      const neighbours = page.locator('#details .neighbour');
+      expect(await neighbours.count()).toBe(8);
+      const titles = await neighbours.locator('.title').allTextContents();
+      // Its field is small and distinctive: most neighbours are Forward-Forward / forward-learning papers.
+      expect(titles.filter((t) => /forward/i.test(t)).length).toBeGreaterThanOrEqual(4);
+      expect(titles).not.toContain(paper.title);
+      await neighbours.first().click();
+      await expect.poll(() => page.locator('#details h2').textContent()).toBe(titles[0]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
