@@ -29,6 +29,10 @@ export interface PapermapState {
   error: string | null;
   /** The current search: query, mode, ids of the hits (best first), and a message when it found nothing. */
   search: { query: string; mode: 'keyword' | 'semantic'; hits: string[]; message: string | null } | null;
+  /** What the map is coloured by: 'topic' | 'year' | 'source' | 'upvotes' | 'search'. */
+  colour: string;
+  /** How many legend categories are hidden from the map. */
+  hidden: number;
   /** Whether the page is cross-origin isolated (COOP/COEP), which lets WASM use threads. */
   isolated: boolean;
   /** WASM threads onnxruntime-web may use here. */

@@ -15,7 +15,8 @@ import { cosineRank, nearestPapers } from './search/semantic';
 import { QueryEmbedder } from './search/query-client';
 import { SearchBox, type SearchMode } from './ui/search-box';
 import { DEFAULT_MODEL_ID, isValidModelId } from './model/models';
-import { cssColour, previewColours, topicColour, topicColours } from './map/palette';
+import { cssColour, pointColours, previewColours, topicColour } from './map/palette';
+import { colourBy, type ColourMode, type Colouring } from './map/colour-modes';
 import { ScatterMap, type MapView } from './map/scatter';
 import { LABEL_FONT, levelForZoom, placeLabels, topicAnchors, type PlacedLabel, type TopicAnchor } from './map/topic-labels';
 import { startPipeline, PipelineError, type PipelineRun } from './pipeline-client';
@@ -56,6 +57,10 @@ export class App {
   private labelFrame = 0;
   private readonly measureContext = document.createElement('canvas').getContext('2d');
   private search: { query: string; mode: SearchMode; hits: SearchHit[]; message: string | null } | null = null;
+  private colourMode: ColourMode = 'topic';
+  private colouring: Colouring | null = null;
+  /** Legend categories hidden from the map (reset when the colour mode changes). */
+  private hidden = new Set<number>();
   private searchToken = 0;
   private keywordIndex: KeywordIndex | null = null;
   private queries: QueryEmbedder | null = null;
@@ -222,26 +227,64 @@ export class App {
   private async show(entry: MapEntry): Promise<void> {
     this.entry = entry;
     const t0 = performance.now();
-    const { topics, terms } = colourTopics(entry);
-    await this.map.setData({ coords: entry.coords, colours: topicColours(topics), focus: null }, { fit: true });
+    this.colouring = this.computeColouring(entry);
+    await this.map.setData({ coords: entry.coords, colours: pointColours(this.colouring.rgb), focus: null }, { fit: true });
     this.timings.render = performance.now() - t0;
-    const unassigned = topics.reduce((n, t) => n + (t < 0 ? 1 : 0), 0);
     this.anchors = topicAnchors(entry.levels, entry.coords);
     this.updateLabels();
     this.selection = new SelectionController(this.corpus!, entry, this.map, this.saved, (i) => this.openPaper(i), () => this.recolour());
     this.selection.changed();
-    renderLegend(terms, unassigned, (topic, modifiers) => this.selection?.selectTopic(topic, modifiers));
+    this.showLegend();
     document.body.dataset.state = 'ready';
   }
 
-  /** Colours the map: papers outside the search hits or outside the selection fade back. */
-  private recolour(): void {
+  private computeColouring(entry: MapEntry): Colouring {
+    const { topics, terms } = colourTopics(entry);
+    const hits = this.search?.hits ?? [];
+    const top = hits[0]?.score ?? 1;
+    const searchScores = this.search ? new Map(hits.map((h) => [h.index, h.score / (top || 1)])) : null;
+    return colourBy(this.colourMode, { papers: this.corpus!.papers, topics, topicTerms: terms, searchScores });
+  }
+
+  private showLegend(): void {
+    if (!this.colouring) return;
+    renderLegend(this.colourMode, this.colouring.legend, this.hidden, {
+      setMode: (mode) => this.setColourMode(mode),
+      toggle: (category) => {
+        if (!this.hidden.delete(category)) this.hidden.add(category);
+        this.recolour();
+        this.showLegend();
+      },
+      select: (category, modifiers) => {
+        const members: number[] = [];
+        this.colouring?.category?.forEach((c, i) => c === category && members.push(i));
+        this.selection?.selection.apply(members, modifiers.subtract ? 'subtract' : modifiers.add ? 'add' : 'replace');
+      },
+    });
+  }
+
+  setColourMode(mode: ColourMode): void {
     if (!this.entry) return;
+    this.colourMode = mode;
+    this.hidden.clear();
+    this.colouring = this.computeColouring(this.entry);
+    this.recolour();
+    this.showLegend();
+  }
+
+  /**
+   * Colours the map in the colour mode; papers outside the search hits or the selection fade back,
+   * and papers of hidden legend categories are not drawn.
+   */
+  private recolour(): void {
+    if (!this.entry || !this.colouring) return;
     const selection = this.selection?.selection;
     const hits = this.search ? new Set(this.search.hits.map((h) => h.index)) : null;
     const filtered = hits !== null || (selection?.size ?? 0) > 0;
     const keep = (i: number) => (!hits || hits.has(i)) && (!selection || selection.size === 0 || selection.has(i));
-    this.map.update({ colours: topicColours(colourTopics(this.entry).topics, filtered ? keep : null), focus: this.focus, dimmed: filtered });
+    const category = this.colouring.category;
+    const visible = category && this.hidden.size > 0 ? Float32Array.from(category, (c) => (this.hidden.has(c) ? 0 : 1)) : null;
+    this.map.update({ colours: pointColours(this.colouring.rgb, filtered ? keep : null), focus: this.focus, dimmed: filtered, visible });
   }
 
   private async runSearch(query: string, mode: SearchMode): Promise<void> {
@@ -249,6 +292,7 @@ export class App {
     if (!this.entry || !this.corpus) return;
     if (query.trim() === '') {
       this.search = null;
+      if (this.colourMode === 'search') this.setColourMode('search');
       this.recolour();
       this.searchBox.show({ total: 0, rows: [], message: null });
       return;
@@ -275,6 +319,10 @@ export class App {
     }
     if (token !== this.searchToken) return;
     this.search = { query, mode, hits, message };
+    if (this.colourMode === 'search') {
+      this.colouring = this.computeColouring(this.entry);
+      this.showLegend();
+    }
     this.recolour();
     const { topics } = colourTopics(this.entry);
     this.searchBox.show({
@@ -387,6 +435,8 @@ export class App {
       cacheProblem: this.cacheProblem,
       topics: this.entry ? this.entry.levels.flatMap((level, l) => level.terms.map((t) => ({ id: t.topic, label: t.label, size: t.size, level: l }))) : [],
       error: this.error,
+      colour: this.colourMode,
+      hidden: this.hidden.size,
       search: this.search ? { query: this.search.query, mode: this.search.mode, hits: this.search.hits.map((h) => this.corpus!.papers[h.index]!.id), message: this.search.message } : null,
 
       isolated: globalThis.crossOriginIsolated === true,

@@ -19,16 +19,19 @@ export function cssColour([r, g, b]: [number, number, number]): string {
 }
 
 /**
- * RGBA per point (n × 4) for the map's binary colour attribute. With a selection, selected points
- * are opaque and the rest fade back but stay visible, so the selection reads in its context.
+ * RGBA per point (n × 4) for the map's binary colour attribute, from n × 3 RGB. With a filter (a
+ * selection or a search), points that pass stay opaque and the rest fade back but stay visible,
+ * so the filtered papers read in their context.
  */
-export function topicColours(topics: Int32Array, selected: ((index: number) => boolean) | null = null): Uint8Array {
-  const out = new Uint8Array(topics.length * 4);
-  topics.forEach((topic, i) => {
-    out.set(topicColour(topic), 4 * i);
-    const base = topic < 0 ? 130 : 220;
-    out[4 * i + 3] = selected === null ? base : selected(i) ? 255 : 38;
-  });
+export function pointColours(rgb: Uint8Array, keep: ((index: number) => boolean) | null = null): Uint8Array {
+  const n = rgb.length / 3;
+  const out = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    out[4 * i] = rgb[3 * i]!;
+    out[4 * i + 1] = rgb[3 * i + 1]!;
+    out[4 * i + 2] = rgb[3 * i + 2]!;
+    out[4 * i + 3] = keep === null ? 220 : keep(i) ? 255 : 38;
+  }
   return out;
 }
 

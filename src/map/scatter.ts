@@ -4,6 +4,7 @@
  */
 import { Deck, OrthographicView, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
 import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { DataFilterExtension } from '@deck.gl/extensions';
 import { LABEL_FONT, type PlacedLabel } from './topic-labels';
 
 export interface Modifiers {
@@ -45,7 +46,11 @@ export interface ScatterData {
   focus: number | null;
   /** True while a selection fades the other points: outlines fade too. */
   dimmed?: boolean;
+  /** 1 for shown points, 0 for points hidden from the legend (not drawn, not pickable); null shows all. */
+  visible?: Float32Array | null;
 }
+
+const filter = new DataFilterExtension({ filterSize: 1 });
 
 const VIEW_ID = 'map';
 
@@ -55,6 +60,7 @@ export class ScatterMap {
   private labels: PlacedLabel[] = [];
   private colours = themeColours();
   private fitZoom = 0;
+  private shown: Float32Array | null = null;
   private viewState: OrthographicViewState = { target: [0, 0, 0], zoom: 0 };
   private rendered: (() => void) | null = null;
 
@@ -154,11 +160,21 @@ export class ScatterMap {
 
   private layers() {
     if (!this.data) return [];
-    const { coords, colours, focus, dimmed } = this.data;
+    const { coords, colours, focus, dimmed, visible } = this.data;
+    // Hidden points get filtered on the GPU, which also keeps them out of picking.
     const n = coords.length / 2;
     const points = new ScatterplotLayer({
       id: 'papers',
-      data: { length: n, attributes: { getPosition: { value: coords, size: 2 }, getFillColor: { value: colours, size: 4 } } },
+      data: {
+        length: n,
+        attributes: {
+          getPosition: { value: coords, size: 2 },
+          getFillColor: { value: colours, size: 4 },
+          getFilterValue: { value: visible ?? this.allShown(n), size: 1 },
+        },
+      },
+      extensions: [filter],
+      filterRange: [0.5, 1],
       radiusUnits: 'pixels',
       getRadius: 4.5,
       radiusMinPixels: 2,
@@ -205,6 +221,12 @@ export class ScatterMap {
       getLineColor: [255, 205, 60, 255],
     });
     return [points, ring, labels];
+  }
+
+  /** A filter attribute that shows every point, kept so it is not rebuilt on every update. */
+  private allShown(n: number): Float32Array {
+    if (this.shown?.length !== n) this.shown = new Float32Array(n).fill(1);
+    return this.shown;
   }
 
   /** Frames all points (or only the given ones) with a margin. */

@@ -1,41 +1,52 @@
-/** The legend: one row per topic with its colour, label and size. */
-import type { TopicTerms } from '../math/labels';
-import { cssColour, NOISE_COLOUR, topicColour } from '../map/palette';
+/**
+ * The legend: what the colours mean in the current colour mode. Categories can be hidden from the
+ * map (the eye) or selected (click the name; Shift adds, Alt subtracts); ramps show their range.
+ */
+import { COLOUR_MODES, type ColourMode, type Colouring } from '../map/colour-modes';
+import { cssColour } from '../map/palette';
 import { byId, el } from './dom';
 
-/** Renders the legend; clicking a topic selects its papers (Shift adds, Alt subtracts). */
-export function renderLegend(topics: TopicTerms[], unassigned: number, onTopic: (topic: number, modifiers: { add: boolean; subtract: boolean }) => void): void {
+export interface LegendActions {
+  setMode(mode: ColourMode): void;
+  toggle(category: number): void;
+  select(category: number, modifiers: { add: boolean; subtract: boolean }): void;
+}
+
+export function renderLegend(mode: ColourMode, legend: Colouring['legend'], hidden: ReadonlySet<number>, actions: LegendActions): void {
   const root = byId('legend');
-  const rows = topics.map((t) => {
-    const row = el(
-      'li',
+  const picker = el('select', { attrs: { 'aria-label': 'Colour by' } }, ...COLOUR_MODES.map(({ mode: m, label }) => el('option', { text: label, attrs: { value: m, ...(m === mode ? { selected: '' } : {}) } })));
+  picker.addEventListener('change', () => actions.setMode(picker.value as ColourMode));
+  const header = el('header', {}, el('h3', { text: 'Colour by' }), picker);
+
+  let body: HTMLElement;
+  if (legend.kind === 'categories') {
+    body = el(
+      'ol',
       {},
-      el(
-        'button',
-        { className: 'topic', title: `${t.terms.join(', ')} — click to select (Shift adds, Alt subtracts)`, attrs: { 'data-topic': String(t.topic) } },
-        el('span', { className: 'swatch', style: { background: cssColour(topicColour(t.topic)) } }),
-        el('span', { className: 'label', text: t.label || `Topic ${t.topic + 1}` }),
-        el('span', { className: 'count', text: String(t.size) }),
-      ),
+      ...legend.items.map((item) => {
+        const shown = !hidden.has(item.id);
+        const toggle = el('button', { className: 'toggle', title: shown ? 'Hide these papers' : 'Show these papers', attrs: { 'aria-pressed': String(shown), 'aria-label': `${shown ? 'Hide' : 'Show'} ${item.label}` } }, el('span', { className: 'swatch', style: { background: cssColour(item.colour) } }));
+        toggle.addEventListener('click', () => actions.toggle(item.id));
+        const name = el(
+          'button',
+          { className: 'topic', title: `${item.detail ? `${item.detail} — ` : ''}click to select (Shift adds, Alt subtracts)`, attrs: { 'data-category': String(item.id) } },
+          el('span', { className: 'label', text: item.label }),
+          el('span', { className: 'count', text: String(item.count) }),
+        );
+        name.addEventListener('click', (event) => actions.select(item.id, { add: event.shiftKey, subtract: event.altKey }));
+        return el('li', { className: shown ? '' : 'hidden' }, toggle, name);
+      }),
     );
-    row.querySelector('button')!.addEventListener('click', (event) => onTopic(t.topic, { add: event.shiftKey, subtract: event.altKey }));
-    return row;
-  });
-  if (unassigned > 0) {
-    rows.push(
-      el(
-        'li',
-        { className: 'noise' },
-        el(
-          'span',
-          { className: 'topic' },
-          el('span', { className: 'swatch', style: { background: cssColour(NOISE_COLOUR) } }),
-          el('span', { className: 'label', text: 'No clear topic' }),
-          el('span', { className: 'count', text: String(unassigned) }),
-        ),
-      ),
+  } else {
+    const gradient = `linear-gradient(to right, ${legend.stops.map(cssColour).join(', ')})`;
+    body = el(
+      'div',
+      { className: 'ramp' },
+      el('span', { className: 'bar', style: { background: gradient } }),
+      el('div', { className: 'ends' }, el('span', { text: legend.from }), el('span', { text: legend.to })),
+      legend.missing > 0 ? el('p', { className: 'missing', text: `${legend.missing} grey: ${legend.missingLabel}` }) : null,
     );
   }
-  root.replaceChildren(el('h3', { text: `Topics · ${topics.length}` }), el('ol', {}, ...rows));
+  root.replaceChildren(header, body);
   root.hidden = false;
 }

@@ -142,3 +142,47 @@ describe('neighbours', () => {
     }
   });
 });
+
+describe('colour modes', () => {
+  it('colours by year with a legend; a hidden category is neither drawn nor hoverable', async () => {
+    const { paintedPixels } = await import('./harness');
+    const server = await serveDist();
+    const browser = await launchChromium('wasm');
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })).newPage();
+      await openApp(page, `${server.url}?device=wasm`);
+      await page.locator('#progress button', { hasText: 'Hide' }).click();
+      const pixels = async () => {
+        const hide = await page.addStyleTag({ content: '.panel, .topbar, .toolbar, .tooltip { visibility: hidden !important; }' });
+        const shot = await page.locator('#map').screenshot();
+        await hide.evaluate((node) => (node as Element).remove());
+        return paintedPixels(shot, [15, 18, 24]).painted;
+      };
+      await page.locator('#legend select').selectOption('year');
+      expect((await page.evaluate(() => window.papermap.state())).colour).toBe('year');
+      const years = await page.locator('#legend .topic .label').allTextContents();
+      const expectedYears = [...new Set(corpus.papers.map((p) => p.year).filter((y) => y !== null))].sort().map(String);
+      expect(years).toEqual([...expectedYears, 'No year given']);
+      const before = await pixels();
+
+      const undated = corpus.papers.filter((p) => p.year === null);
+      await page.locator('#legend li', { hasText: 'No year given' }).locator('.toggle').click();
+      expect((await page.evaluate(() => window.papermap.state())).hidden).toBe(1);
+      const after = await pixels();
+      expect(after).toBeLessThan(before * (1 - 0.5 * (undated.length / corpus.papers.length)));
+
+      // Hovering where an undated paper sits shows no undated paper.
+      const hiddenTitles = new Set(undated.map((p) => p.title));
+      for (const paper of undated.slice(0, 5)) {
+        const [x, y] = (await page.evaluate((id) => window.papermap.screenPosition(id), paper.id))!;
+        await page.mouse.move(x, y);
+        await page.waitForTimeout(50);
+        const tip = (await page.locator('#tooltip').isVisible()) ? await page.locator('#tooltip').textContent() : '';
+        expect([...hiddenTitles].some((t) => tip!.startsWith(t))).toBe(false);
+      }
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});

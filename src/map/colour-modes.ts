@@ -1,0 +1,134 @@
+/**
+ * Colouring the map by a property of the papers: topic, year, source page, upvotes, or search score.
+ * Categorical modes give each point a category (the legend can hide categories); continuous modes
+ * use a sequential ramp. Points without the property are grey. Pure: papers and topics in, colours out.
+ */
+import type { Paper } from '../corpus/types';
+import type { TopicTerms } from '../math/labels';
+import { NOISE_COLOUR, topicColour } from './palette';
+
+export type ColourMode = 'topic' | 'year' | 'source' | 'upvotes' | 'search';
+export const COLOUR_MODES: { mode: ColourMode; label: string }[] = [
+  { mode: 'topic', label: 'Topic' },
+  { mode: 'year', label: 'Year' },
+  { mode: 'source', label: 'Source page' },
+  { mode: 'upvotes', label: 'Upvotes' },
+  { mode: 'search', label: 'Search score' },
+];
+
+type RGB = [number, number, number];
+
+export interface LegendCategory {
+  /** Category number (as in `category`), or −1 for "no value". */
+  id: number;
+  label: string;
+  colour: RGB;
+  count: number;
+  /** Extra text on hover. */
+  detail?: string;
+}
+
+export interface Colouring {
+  /** n × 3 RGB. */
+  rgb: Uint8Array;
+  /** Category per point for categorical modes (−1: none); null for continuous ones. */
+  category: Int32Array | null;
+  legend: { kind: 'categories'; items: LegendCategory[] } | { kind: 'ramp'; from: string; to: string; stops: RGB[]; missing: number; missingLabel: string };
+}
+
+/** Viridis at 6 stops: perceptually even, readable for colour-blind viewers, on dark and light. */
+const VIRIDIS: RGB[] = [
+  [68, 1, 84],
+  [65, 68, 135],
+  [42, 120, 142],
+  [34, 168, 132],
+  [122, 209, 81],
+  [253, 231, 37],
+];
+
+export function ramp(t: number, stops: RGB[] = VIRIDIS): RGB {
+  const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
+  const f = x - i;
+  const a = stops[i]!, b = stops[i + 1]!;
+  return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)];
+}
+
+function categorical(n: number, categoryOf: (i: number) => number, items: Omit<LegendCategory, 'count'>[], colourOf: (category: number) => RGB): Colouring {
+  const rgb = new Uint8Array(n * 3);
+  const category = new Int32Array(n);
+  const counts = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const c = categoryOf(i);
+    category[i] = c;
+    rgb.set(c < 0 ? NOISE_COLOUR : colourOf(c), 3 * i);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  const listed = items.map((item) => ({ ...item, count: counts.get(item.id) ?? 0 })).filter((item) => item.count > 0);
+  return { rgb, category, legend: { kind: 'categories', items: listed } };
+}
+
+function continuous(n: number, valueOf: (i: number) => number | null, labels: (min: number, max: number) => [string, string], missingLabel: string): Colouring {
+  const values = Array.from({ length: n }, (_, i) => valueOf(i));
+  const present = values.filter((v): v is number => v !== null);
+  const min = present.length ? Math.min(...present) : 0;
+  const max = present.length ? Math.max(...present) : 1;
+  const rgb = new Uint8Array(n * 3);
+  values.forEach((v, i) => rgb.set(v === null ? NOISE_COLOUR : ramp(max > min ? (v - min) / (max - min) : 1), 3 * i));
+  const [from, to] = labels(min, max);
+  return { rgb, category: null, legend: { kind: 'ramp', from, to, stops: VIRIDIS, missing: n - present.length, missingLabel } };
+}
+
+export interface ColourContext {
+  papers: Paper[];
+  topics: Int32Array;
+  topicTerms: TopicTerms[];
+  /** Search score per paper index, when a search is active. */
+  searchScores: Map<number, number> | null;
+}
+
+export function colourBy(mode: ColourMode, { papers, topics, topicTerms, searchScores }: ColourContext): Colouring {
+  const n = papers.length;
+  switch (mode) {
+    case 'topic':
+      return categorical(
+        n,
+        (i) => topics[i]!,
+        [...topicTerms.map((t) => ({ id: t.topic, label: t.label || `Topic ${t.topic + 1}`, colour: topicColour(t.topic), detail: t.terms.join(', ') })), { id: -1, label: 'No clear topic', colour: NOISE_COLOUR }],
+        topicColour,
+      );
+    case 'year': {
+      const years = [...new Set(papers.map((p) => p.year).filter((y): y is number => y !== null))].sort((a, b) => a - b);
+      const colourOfYear = (k: number) => ramp(years.length > 1 ? k / (years.length - 1) : 1);
+      return categorical(
+        n,
+        (i) => (papers[i]!.year === null ? -1 : years.indexOf(papers[i]!.year!)),
+        [...years.map((y, k) => ({ id: k, label: String(y), colour: colourOfYear(k) })), { id: -1, label: 'No year given', colour: NOISE_COLOUR }],
+        colourOfYear,
+      );
+    }
+    case 'source': {
+      const sources = [...new Set(papers.flatMap((p) => p.sources))].sort();
+      return categorical(
+        n,
+        (i) => (papers[i]!.sources.length === 0 ? -1 : sources.indexOf(papers[i]!.sources[0]!)),
+        [...sources.map((s, k) => ({ id: k, label: s, colour: topicColour(k), detail: 'first listing page the paper was found on' })), { id: -1, label: 'Unknown page', colour: NOISE_COLOUR }],
+        topicColour,
+      );
+    }
+    case 'upvotes':
+      return continuous(
+        n,
+        (i) => (papers[i]!.upvotes === null ? null : Math.log1p(papers[i]!.upvotes!)),
+        (min, max) => [`${Math.round(Math.expm1(min))} upvotes`, `${Math.round(Math.expm1(max))} upvotes`],
+        'no upvote count',
+      );
+    case 'search':
+      return continuous(
+        n,
+        (i) => searchScores?.get(i) ?? null,
+        (min, max) => [`score ${min.toFixed(2)}`, `score ${max.toFixed(2)}`],
+        searchScores ? 'not a hit' : 'no search yet',
+      );
+  }
+}
