@@ -14,6 +14,7 @@ import { buildKeywordIndex, keywordSearch, queryWords, type KeywordIndex, type S
 import { cosineRank, nearestPapers } from './search/semantic';
 import { QueryEmbedder } from './search/query-client';
 import { SearchBox, type SearchMode } from './ui/search-box';
+import { decodeUrlState, encodeUrlState, type UrlState } from './url-state';
 import { DEFAULT_MODEL_ID, isValidModelId } from './model/models';
 import { cssColour, pointColours, previewColours, topicColour } from './map/palette';
 import { colourBy, type ColourMode, type Colouring } from './map/colour-modes';
@@ -61,6 +62,13 @@ export class App {
   private colouring: Colouring | null = null;
   /** Legend categories hidden from the map (reset when the colour mode changes). */
   private hidden = new Set<number>();
+  /**
+   * True until the URL the page was opened with has been applied, and while a URL is being applied
+   * (back/forward): changes then must not write the URL back.
+   */
+  private restoring = true;
+  private readonly openedWith = decodeUrlState(new URLSearchParams(location.search));
+  private urlTimer = 0;
   private searchToken = 0;
   private keywordIndex: KeywordIndex | null = null;
   private queries: QueryEmbedder | null = null;
@@ -108,8 +116,14 @@ export class App {
         const members = this.selection?.selectTopic(label.topic, modifiers, label.level) ?? [];
         if (!modifiers.add && !modifiers.subtract) this.map.fit(members);
       },
-      onView: () => this.scheduleLabels(),
+      onView: () => {
+        this.scheduleLabels();
+        // Panning and zooming replace the URL (after a pause) rather than filling the history.
+        clearTimeout(this.urlTimer);
+        this.urlTimer = window.setTimeout(() => this.syncUrl('replace'), 300);
+      },
     });
+    addEventListener('popstate', () => void this.applyUrlState(decodeUrlState(new URLSearchParams(location.search))));
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.map.refreshTheme());
     document.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape' || event.target instanceof HTMLInputElement) return;
@@ -146,6 +160,7 @@ export class App {
       this.cached = true;
       await this.show(hit.entry);
       this.progress.cached(performance.now() - t0, hit.entry.device === 'webgpu' ? 'WebGPU' : 'WASM');
+      await this.applyUrlState(this.openedWith);
       this.markReady();
       return;
     }
@@ -221,6 +236,7 @@ export class App {
       if (!written.stored) this.cacheProblem = `The map is not saved for next time: ${written.reason}`;
     }
     if (this.cacheProblem) this.progress.note(this.cacheProblem, 'warning');
+    await this.applyUrlState(this.openedWith);
     this.markReady();
   }
 
@@ -232,7 +248,10 @@ export class App {
     this.timings.render = performance.now() - t0;
     this.anchors = topicAnchors(entry.levels, entry.coords);
     this.updateLabels();
-    this.selection = new SelectionController(this.corpus!, entry, this.map, this.saved, (i) => this.openPaper(i), () => this.recolour());
+    this.selection = new SelectionController(this.corpus!, entry, this.map, this.saved, (i) => this.openPaper(i), () => {
+      this.recolour();
+      this.syncUrl('push');
+    });
     this.selection.changed();
     this.showLegend();
     document.body.dataset.state = 'ready';
@@ -270,6 +289,48 @@ export class App {
     this.colouring = this.computeColouring(this.entry);
     this.recolour();
     this.showLegend();
+    this.syncUrl('push');
+  }
+
+  private urlState(): UrlState {
+    return {
+      view: this.entry ? this.map.view() : null,
+      colour: this.colourMode,
+      query: this.search?.query ?? '',
+      queryMode: this.search?.mode ?? 'keyword',
+      paper: this.focus !== null ? this.corpus!.papers[this.focus]!.id : null,
+      selected: this.selection?.ids() ?? [],
+    };
+  }
+
+  /** Writes what is shown into the URL: a new history entry for a step a user would go back to, else a replacement. */
+  private syncUrl(kind: 'push' | 'replace'): void {
+    if (this.restoring || !this.entry) return;
+    const params = encodeUrlState(this.urlState(), new URLSearchParams(location.search));
+    const url = `${location.pathname}${params.size > 0 ? `?${params}` : ''}${location.hash}`;
+    if (url === `${location.pathname}${location.search}${location.hash}`) return;
+    if (kind === 'push') history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
+  }
+
+  /** Shows what a URL describes (a shared link, or back/forward). */
+  private async applyUrlState(state: UrlState): Promise<void> {
+    if (!this.entry || !this.corpus) return;
+    this.restoring = true;
+    try {
+      if (state.colour !== this.colourMode) this.setColourMode(state.colour);
+      const missing = this.selection?.selectIds(state.selected) ?? [];
+      if (missing.length > 0) this.progress.note(`${missing.length} selected paper${missing.length === 1 ? ' is' : 's are'} not in this corpus: ${missing.slice(0, 3).join(', ')}`, 'warning');
+      if (state.query !== (this.search?.query ?? '') || (state.query && state.queryMode !== this.search?.mode)) {
+        this.searchBox.set(state.query, state.queryMode);
+        await this.runSearch(state.query, state.queryMode);
+      }
+      const paper = state.paper ? this.corpus.papers.findIndex((p) => p.id === state.paper) : -1;
+      this.openPaper(paper >= 0 ? paper : null);
+      if (state.view) this.map.setView(state.view);
+    } finally {
+      this.restoring = false;
+    }
   }
 
   /**
@@ -292,6 +353,7 @@ export class App {
     if (!this.entry || !this.corpus) return;
     if (query.trim() === '') {
       this.search = null;
+      this.syncUrl('replace');
       if (this.colourMode === 'search') this.setColourMode('search');
       this.recolour();
       this.searchBox.show({ total: 0, rows: [], message: null });
@@ -319,6 +381,7 @@ export class App {
     }
     if (token !== this.searchToken) return;
     this.search = { query, mode, hits, message };
+    this.syncUrl('replace');
     if (this.colourMode === 'search') {
       this.colouring = this.computeColouring(this.entry);
       this.showLegend();
@@ -405,8 +468,10 @@ export class App {
   /** Opens a paper's details (null closes them) without touching the selection. */
   openPaper(index: number | null): void {
     if (!this.corpus || !this.entry) return;
+    const changed = this.focus !== index;
     this.focus = index;
     this.recolour();
+    if (changed) this.syncUrl('push');
     if (index === null) {
       this.details.hide();
       return;

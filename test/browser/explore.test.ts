@@ -186,3 +186,47 @@ describe('colour modes', () => {
     }
   });
 });
+
+describe('shareable state', () => {
+  it('a copied URL restores view, colour, search, selection and open paper; back and forward step through changes', async () => {
+    const server = await serveDist();
+    const browser = await launchChromium('wasm');
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      await openApp(page, `${server.url}?device=wasm`);
+      await page.locator('#legend select').selectOption('year');
+      await page.locator('#search input').fill('diffusion');
+      await expect.poll(async () => (await search(page))?.hits.length ?? 0).toBeGreaterThan(0);
+      await page.evaluate((ids) => window.papermap.select(ids), corpus.papers.slice(3, 7).map((p) => p.id));
+      const view = await page.evaluate(() => window.papermap.view());
+      await page.evaluate((v) => window.papermap.setView({ target: [v.target[0] + 0.5, v.target[1] - 0.25], zoom: v.zoom + 0.75 }), view);
+      const paper = corpus.papers[10]!;
+      await page.evaluate((id) => window.papermap.open(id), paper.id);
+      await expect.poll(() => page.url()).toContain(`paper=${paper.id}`);
+      await page.waitForTimeout(400);
+      const shared = page.url();
+      const before = await page.evaluate(() => ({ state: window.papermap.state(), view: window.papermap.view() }));
+
+      const other = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      await openApp(other, shared);
+      const after = await other.evaluate(() => ({ state: window.papermap.state(), view: window.papermap.view() }));
+      expect(after.state.colour).toBe('year');
+      expect(after.state.search).toEqual(before.state.search);
+      expect([...after.state.selected].sort()).toEqual([...before.state.selected].sort());
+      expect(await other.locator('#details h2').textContent()).toBe(paper.title);
+      expect(after.view.zoom).toBeCloseTo(before.view.zoom, 2);
+      expect(after.view.target[0]).toBeCloseTo(before.view.target[0], 3);
+      expect(after.view.target[1]).toBeCloseTo(before.view.target[1], 3);
+
+      // Back closes the paper that was just opened; forward opens it again.
+      await page.goBack();
+      await expect.poll(() => page.locator('#details').isVisible()).toBe(false);
+      expect((await page.evaluate(() => window.papermap.state())).selected.length).toBe(4);
+      await page.goForward();
+      await expect.poll(() => page.locator('#details h2').textContent()).toBe(paper.title);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
