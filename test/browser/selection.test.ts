@@ -178,6 +178,9 @@ describe('lasso and selections', () => {
     await page.locator('#selection .save input').fill('Reading list: "diffusion" <b>');
     await page.locator('#selection .save button').click();
     await expect.poll(() => page.locator('#selection .saved .name').first().textContent()).toBe('Reading list: "diffusion" <b>');
+    // Clear it (the URL would otherwise carry it across the reload): only the saved copy can bring it back.
+    await page.keyboard.press('Escape');
+    expect(await selected(page)).toEqual([]);
     await page.reload();
     await waitReady(page);
     expect(await selected(page)).toEqual([]);
