@@ -57,6 +57,20 @@ try {
   await page.mouse.up();
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(outDir, `lasso-${scheme}.png`) });
+  // Labels at two zoom levels, and search results.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('v');
+  await page.screenshot({ path: join(outDir, `labels-overview-${scheme}.png`) });
+  const view = await page.evaluate(() => window.papermap.view());
+  await page.evaluate((v) => window.papermap.setView({ target: [v.target[0] + 1.5, v.target[1] + 1], zoom: v.zoom + 2 }), view);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(outDir, `labels-zoomed-${scheme}.png`) });
+  await page.evaluate((v) => window.papermap.setView(v), view);
+  await page.locator('#search .mode[data-mode="semantic"]').click();
+  await page.locator('#search input').fill('image generation with diffusion');
+  await page.waitForFunction(() => (window.papermap.state().search?.hits.length ?? 0) > 0);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(outDir, `search-${scheme}.png`) });
   console.log(JSON.stringify(await page.evaluate(() => window.papermap.state()), null, 1));
 } finally {
   await browser.close();

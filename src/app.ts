@@ -425,7 +425,15 @@ export class App {
       this.measureContext.font = `600 ${size}px ${LABEL_FONT}`;
       return this.measureContext.measureText(text).width;
     };
-    this.placed = placeLabels(this.anchors, level, (x, y) => this.map.project(x, y), this.map.size, measure);
+    // Panels float over the map: labels under them could not be read or clicked.
+    const origin = byId('map').getBoundingClientRect();
+    const obstacles = [...document.querySelectorAll<HTMLElement>('.panel, .topbar, .toolbar')]
+      .filter((panel) => !panel.hidden && panel.offsetParent !== null)
+      .map((panel) => {
+        const r = panel.getBoundingClientRect();
+        return [r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top] as [number, number, number, number];
+      });
+    this.placed = placeLabels(this.anchors, level, (x, y) => this.map.project(x, y), this.map.size, measure, obstacles);
     this.map.setLabels(this.placed);
   }
 

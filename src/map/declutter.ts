@@ -23,16 +23,18 @@ export function boxesOverlap(a: Box, b: Box, margin = 0): boolean {
   return a[0] < b[2] + margin && b[0] < a[2] + margin && a[1] < b[3] + margin && b[1] < a[3] + margin;
 }
 
-/** Keys of the labels to show, in placement order, and their boxes. */
-export function declutter(candidates: LabelCandidate[], viewport: { width: number; height: number }, margin = 4): { key: string; box: Box }[] {
+/** Keys of the labels to show, in placement order, and their boxes; `obstacles` (panels over the map) are kept clear. */
+export function declutter(candidates: LabelCandidate[], viewport: { width: number; height: number }, margin = 4, obstacles: Box[] = []): { key: string; box: Box }[] {
   const placed: { key: string; box: Box }[] = [];
+  const blocked = (box: Box) => obstacles.some((o) => boxesOverlap(o, box, margin));
   const sorted = [...candidates].sort((a, b) => b.priority - a.priority || (a.key < b.key ? -1 : 1));
+  const fits = (box: Box) =>
+    box[0] >= 0 && box[1] >= 0 && box[2] <= viewport.width && box[3] <= viewport.height && !blocked(box) && !placed.some((p) => boxesOverlap(p.box, box, margin));
   for (const candidate of sorted) {
-    const box = boxOf(candidate);
-    // Labels must fit on screen entirely.
-    if (box[0] < 0 || box[1] < 0 || box[2] > viewport.width || box[3] > viewport.height) continue;
-    if (placed.some((p) => boxesOverlap(p.box, box, margin))) continue;
-    placed.push({ key: candidate.key, box });
+    // Centred on its anchor if there is room, else just below or just above it.
+    const shifts = [0, candidate.height, -candidate.height];
+    const box = shifts.map((dy) => boxOf({ ...candidate, y: candidate.y + dy })).find(fits);
+    if (box) placed.push({ key: candidate.key, box });
   }
   return placed;
 }

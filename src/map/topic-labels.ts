@@ -69,6 +69,7 @@ export function placeLabels(
   project: (x: number, y: number) => [number, number],
   viewport: { width: number; height: number },
   measure: (text: string, fontSize: number) => number,
+  obstacles: Box[] = [],
 ): PlacedLabel[] {
   const fontSize = LABEL_FONT_SIZES[level] ?? 12;
   const candidates = anchors
@@ -78,5 +79,5 @@ export function placeLabels(
       return { anchor: a, key: a.key, x, y, width: measure(a.text, fontSize) + 2 * LABEL_PADDING, height: fontSize * 1.3 + 2 * LABEL_PADDING, priority: a.size };
     });
   const byKey = new Map(candidates.map((c) => [c.key, c.anchor]));
-  return declutter(candidates, viewport).map(({ key, box }) => ({ ...byKey.get(key)!, box, fontSize }));
+  return declutter(candidates, viewport, 4, obstacles).map(({ key, box }) => ({ ...byKey.get(key)!, box, fontSize }));
 }

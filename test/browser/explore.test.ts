@@ -114,7 +114,7 @@ describe('exploring the map', () => {
     expect((await search(page))!.hits).toEqual([]);
     expect(await page.locator('#results').textContent()).toMatch(/None of these words is known to the model/);
     await page.locator('#search input').press('Escape');
-    expect(await search(page)).toBeNull();
+    await expect.poll(() => search(page)).toBeNull();
     expect(await page.locator('#results').isVisible()).toBe(false);
   });
 });

@@ -40,7 +40,7 @@ describe('on a phone', () => {
       const at = api.points().map((p) => ({ id: p.id, xy: api.screenPosition(p.id)! }));
       // Not under a topic label: a tap there is a tap on the label.
       const labels = api.labels().map((l) => l.box);
-      const underLabel = ([x, y]: number[]) => labels.some(([x0, y0, x1, y1]) => x > x0 - 8 && x < x1 + 8 && y > y0 - 8 && y < y1 + 8);
+      const underLabel = ([x, y]: [number, number]) => labels.some(([x0, y0, x1, y1]) => x > x0 - 8 && x < x1 + 8 && y > y0 - 8 && y < y1 + 8);
       const free = at.filter(({ xy }) => xy[0] > 30 && xy[0] < 360 && xy[1] > 240 && xy[1] < 600 && !underLabel(xy));
       let best = free[0]!, gap = -1;
       for (const a of free) {

@@ -5,9 +5,15 @@ const label = (key: string, x: number, y: number, priority: number, width = 60, 
 const screen = { width: 800, height: 600 };
 
 describe('label declutter', () => {
-  it('keeps the more important of two overlapping labels', () => {
+  it('places the more important label first and moves the other out of its way', () => {
     const placed = declutter([label('small', 100, 100, 3), label('big', 110, 104, 40)], screen);
-    expect(placed.map((p) => p.key)).toEqual(['big']);
+    expect(placed.map((p) => p.key)).toEqual(['big', 'small']);
+    expect(boxesOverlap(placed[0]!.box, placed[1]!.box)).toBe(false);
+  });
+
+  it('drops the less important label when there is no room around its anchor', () => {
+    const crowd = [label('big', 110, 104, 40), label('above', 110, 84, 30), label('below', 110, 124, 20)];
+    expect(declutter([...crowd, label('small', 100, 100, 3)], screen).map((p) => p.key)).not.toContain('small');
   });
 
   it('keeps labels that do not touch, most important first', () => {
@@ -54,5 +60,16 @@ describe('topic labels', async () => {
     const project = (x: number, y: number): [number, number] => [100 + x * 30, 100 + y * 30];
     const placed = placeLabels(topicAnchors(levels, coords), 1, project, { width: 800, height: 600 }, (text) => text.length * 7);
     expect(placed.map((p) => p.text).sort()).toEqual(['left', 'right']);
+  });
+});
+
+describe('labels and panels', () => {
+  it('keeps labels clear of the panels floating over the map', () => {
+    const panel: [number, number, number, number] = [0, 0, 300, 400];
+    expect(declutter([label('under', 150, 200, 9), label('free', 500, 200, 1)], screen, 4, [panel]).map((p) => p.key)).toEqual(['free']);
+    // Just below a panel's edge, a label moves down rather than disappearing.
+    const placed = declutter([label('edge', 150, 410, 9)], screen, 4, [panel]);
+    expect(placed.map((p) => p.key)).toEqual(['edge']);
+    expect(placed[0]!.box[1]).toBeGreaterThan(404);
   });
 });
