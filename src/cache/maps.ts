@@ -6,26 +6,18 @@
  */
 import { openDatabase, type Database } from './db';
 import { COLOUR_LEVEL, TOPIC_LEVELS, type TopicLevel } from '../math/topics';
-import type { Device, PipelineParams, Stage } from '../../workers/messages';
+import type { PipelineParams, PipelineResult } from '../../workers/messages';
 
 /** Bump when the shape or meaning of a stored map changes: old entries are then recomputed. */
 export const MAP_SCHEMA = 2;
 
-export interface MapEntry {
+/** A pipeline result as stored: the result itself plus what it was computed from. */
+export interface MapEntry extends PipelineResult {
   key: string;
   schema: number;
   corpusHash: string;
   modelId: string;
   params: PipelineParams;
-  n: number;
-  dims: number;
-  embeddings: Float32Array;
-  coords: Float32Array;
-  levels: TopicLevel[];
-  device: Device;
-  fallback: string | null;
-  warnings: string[];
-  timings: Partial<Record<Stage, number>>;
   createdAt: string;
 }
 

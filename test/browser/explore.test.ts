@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openApp, serveDist, type StaticServer } from './harness';
+import type { Page } from 'playwright-core';
+import { openApp, paintedPixels, startApp, type AppSession } from './harness';
 import type { Corpus } from '../../src/corpus/types';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
@@ -27,21 +27,14 @@ function overlapping(list: Label[]): [string, string][] {
 }
 
 describe('exploring the map', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let app: AppSession;
   let page: Page;
 
   beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchChromium('wasm');
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await openApp(page, `${server.url}?device=wasm`);
-    await page.locator('#progress button', { hasText: 'Hide' }).click();
+    app = await startApp({ hideProgress: true });
+    page = app.page;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => app?.close());
 
   it('labels broad topics zoomed out and finer ones after zooming in, never overlapping', async () => {
     const overview = await labels(page);
@@ -121,11 +114,8 @@ describe('exploring the map', () => {
 
 describe('neighbours', () => {
   it('a paper’s details list its nearest papers; clicking one flies to it', async () => {
-    const server = await serveDist();
-    const browser = await launchChromium('wasm');
+    const { page, close } = await startApp();
     try {
-      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-      await openApp(page, `${server.url}?device=wasm`);
       const paper = corpus.papers.find((p) => p.title.startsWith('Scalable Forward-Forward'))!;
       await page.evaluate((id) => window.papermap.open(id), paper.id);
       const neighbours = page.locator('#details .neighbour');
@@ -137,21 +127,15 @@ describe('neighbours', () => {
       await neighbours.first().click();
       await expect.poll(() => page.locator('#details h2').textContent()).toBe(titles[0]);
     } finally {
-      await browser.close();
-      await server.close();
+      await close();
     }
   });
 });
 
 describe('colour modes', () => {
   it('colours by year with a legend; a hidden category is neither drawn nor hoverable', async () => {
-    const { paintedPixels } = await import('./harness');
-    const server = await serveDist();
-    const browser = await launchChromium('wasm');
+    const { page, close } = await startApp({ context: { colorScheme: 'dark' }, hideProgress: true });
     try {
-      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })).newPage();
-      await openApp(page, `${server.url}?device=wasm`);
-      await page.locator('#progress button', { hasText: 'Hide' }).click();
       const pixels = async () => {
         const hide = await page.addStyleTag({ content: '.panel, .topbar, .toolbar, .tooltip { visibility: hidden !important; }' });
         const shot = await page.locator('#map').screenshot();
@@ -181,19 +165,15 @@ describe('colour modes', () => {
         expect([...hiddenTitles].some((t) => tip!.startsWith(t))).toBe(false);
       }
     } finally {
-      await browser.close();
-      await server.close();
+      await close();
     }
   });
 });
 
 describe('shareable state', () => {
   it('a copied URL restores view, colour, search, selection and open paper; back and forward step through changes', async () => {
-    const server = await serveDist();
-    const browser = await launchChromium('wasm');
+    const { page, browser, close } = await startApp();
     try {
-      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-      await openApp(page, `${server.url}?device=wasm`);
       await page.locator('#legend select').selectOption('year');
       await page.locator('#search input').fill('diffusion');
       await expect.poll(async () => (await search(page))?.hits.length ?? 0).toBeGreaterThan(0);
@@ -225,8 +205,7 @@ describe('shareable state', () => {
       await page.goForward();
       await expect.poll(() => page.locator('#details h2').textContent()).toBe(paper.title);
     } finally {
-      await browser.close();
-      await server.close();
+      await close();
     }
   });
 });

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
@@ -111,4 +111,33 @@ export function paintedPixels(png: Buffer, background: [number, number, number])
     }
   }
   return { painted, hues: hues.size };
+}
+
+export interface AppSession {
+  server: StaticServer;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the build, launches Chromium and opens the app in a fresh profile, waiting until the map is
+ * drawn; `hideProgress` closes the pipeline panel so it covers nothing.
+ */
+export async function startApp(options: { mode?: BrowserMode; query?: string; context?: BrowserContextOptions; hideProgress?: boolean } = {}): Promise<AppSession> {
+  const mode = options.mode ?? 'wasm';
+  const server = await serveDist();
+  const browser = await launchChromium(mode);
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options.context })).newPage();
+  await openApp(page, `${server.url}?${options.query ?? `device=${mode}`}`);
+  if (options.hideProgress) await page.locator('#progress button', { hasText: 'Hide' }).click();
+  return {
+    server,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
 }

@@ -1,23 +1,17 @@
 /** The map on a 390 px wide phone screen, driven by touch. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openApp, paintedPixels, serveDist, type StaticServer } from './harness';
+import type { Page } from 'playwright-core';
+import { paintedPixels, startApp, type AppSession } from './harness';
 
 describe('on a phone', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let app: AppSession;
   let page: Page;
 
   beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchChromium('wasm');
-    page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' })).newPage();
-    await openApp(page, `${server.url}?device=wasm`);
+    app = await startApp({ context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' } });
+    page = app.page;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => app?.close());
 
   it('shows a usable map: nothing overflows, the map is drawn, search and tools fit on screen', async () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openApp, serveDist, waitReady, type StaticServer } from './harness';
+import type { Page } from 'playwright-core';
+import { startApp, waitReady, type AppSession } from './harness';
 import type { Corpus } from '../../src/corpus/types';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
@@ -59,23 +59,14 @@ async function busySpot(page: Page, radius: number, avoid: Point | null = null):
 }
 
 describe('lasso and selections', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let app: AppSession;
   let page: Page;
 
   beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchChromium('wasm');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    page = await context.newPage();
-    await openApp(page, `${server.url}?device=wasm`);
-    await page.locator('#progress button', { hasText: 'Hide' }).click();
+    app = await startApp({ context: { acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] }, hideProgress: true });
+    page = app.page;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => app?.close());
 
   let first: string[] = [];
   let firstCentre: Point = [0, 0];
