@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation turns on SharedArrayBuffer, so onnxruntime-web can use WASM threads.
 // The app also works without it (plain static hosts), single-threaded.
@@ -18,6 +19,39 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 2048,
   },
+  plugins: [
+    // The offline cache: a Workbox service worker precaches everything the app needs from its own
+    // origin (shell, workers, corpus, embedded model, onnxruntime-web's WASM), each file pinned to its
+    // revision. A new deploy installs a complete new set beside the old one and waits: the page keeps
+    // running on the old set until the user accepts the update, so old and new files never mix.
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: {
+        name: 'Papermap',
+        short_name: 'Papermap',
+        description: 'A topic map of research papers, computed in your browser.',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        background_color: '#0f1218',
+        theme_color: '#0f1218',
+        icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        globPatterns: ['**/*.{html,js,mjs,css,wasm}', 'corpus/*.json', 'models/papermap/**/*'],
+        // onnxruntime-web's WASM is 26 MB: over Workbox's 2 MiB default, and the app cannot embed without it.
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+        // The first install takes over the open page at once, so it keeps working if the network goes
+        // in this same visit. Updates still wait for the user (no skipWaiting).
+        clientsClaim: true,
+        // Links carry the view in the query string; any navigation inside the scope is the app.
+        navigateFallback: 'index.html',
+        ignoreURLParametersMatching: [/.*/],
+      },
+    }),
+  ],
   server: { headers: isolation },
   preview: { headers: isolation },
 });

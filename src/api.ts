@@ -33,6 +33,10 @@ export interface PapermapState {
   colour: string;
   /** How many legend categories are hidden from the map. */
   hidden: number;
+  /** The offline cache: 'saving' (first visit), 'ready' (opens without a network), 'unavailable'; null before it is known. */
+  offline: 'saving' | 'ready' | 'unavailable' | null;
+  /** True when a new deploy is installed and the page offers to reload into it. */
+  updateWaiting: boolean;
   /** Whether the page is cross-origin isolated (COOP/COEP), which lets WASM use threads. */
   isolated: boolean;
   /** WASM threads onnxruntime-web may use here. */

@@ -25,6 +25,8 @@ import { DetailsPanel, paperMeta } from './ui/details';
 import { renderLegend } from './ui/legend';
 import { ProgressPanel } from './ui/progress';
 import { Tooltip } from './ui/tooltip';
+import { OfflineStatusView } from './ui/offline-status';
+import { startOfflineCache, type OfflineStatus } from './offline';
 import { byId } from './ui/dom';
 import type { PapermapApi, PapermapState } from './api';
 import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type DevicePreference, type SimulatedFault, type Stage } from '../workers/messages';
@@ -87,6 +89,8 @@ export class App {
     (index) => this.flyTo(index),
   );
   private readonly tooltip = new Tooltip();
+  private readonly offlineView = new OfflineStatusView();
+  private offline: OfflineStatus | null = null;
   private readonly modelId: string;
   private readonly modelProblem: string | null;
   private readonly device: DevicePreference;
@@ -135,6 +139,13 @@ export class App {
 
   async start(): Promise<void> {
     const t0 = performance.now();
+    startOfflineCache({
+      status: (status, detail) => {
+        this.offline = status;
+        this.offlineView.show(status, detail);
+      },
+      updateReady: (apply) => this.offlineView.offerUpdate(apply),
+    });
     try {
       this.corpus = await loadCorpus(assetUrl('corpus/corpus.json'));
     } catch (error) {
@@ -512,6 +523,8 @@ export class App {
       hidden: this.hidden.size,
       search: this.search ? { query: this.search.query, mode: this.search.mode, hits: this.search.hits.map((h) => this.corpus!.papers[h.index]!.id), message: this.search.message } : null,
 
+      offline: this.offline,
+      updateWaiting: this.offlineView.updateWaiting,
       isolated: globalThis.crossOriginIsolated === true,
       threads: wasmThreads(),
     };

@@ -28,16 +28,18 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveDist(options: { isolated?: boolean; base?: string } = {}): Promise<StaticServer> {
+/** Serves dist/ (or `root`, e.g. a copy of it standing for another deploy) under `base`. */
+export async function serveDist(options: { isolated?: boolean; base?: string; root?: string } = {}): Promise<StaticServer> {
   const base = options.base ?? '/';
+  const root = options.root ? join(options.root, '/') : DIST;
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (!path.startsWith(base)) {
       res.writeHead(404).end('not under base');
       return;
     }
-    let file = normalize(join(DIST, path.slice(base.length)));
-    if (!file.startsWith(DIST)) {
+    let file = normalize(join(root, path.slice(base.length)));
+    if (!file.startsWith(root)) {
       res.writeHead(403).end();
       return;
     }

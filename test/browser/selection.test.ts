@@ -8,38 +8,10 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startApp, waitReady, type AppSession } from './harness';
+import { drag, ellipse, inside, screenPoints, type Point } from './gestures';
 import type { Corpus } from '../../src/corpus/types';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
-
-type Point = [number, number];
-
-/** The test's own even–odd point-in-polygon check, independent of the app's. */
-function inside([x, y]: Point, polygon: Point[]): boolean {
-  let result = false;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const [xi, yi] = polygon[i]!, [xj, yj] = polygon[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) result = !result;
-  }
-  return result;
-}
-
-function ellipse([cx, cy]: Point, rx: number, ry: number, vertices = 48): Point[] {
-  return Array.from({ length: vertices }, (_, k) => [cx + rx * Math.cos((2 * Math.PI * k) / vertices), cy + ry * Math.sin((2 * Math.PI * k) / vertices)] as Point);
-}
-
-async function screenPoints(page: Page): Promise<{ id: string; at: Point }[]> {
-  return page.evaluate(() => window.papermap.points().map((p) => ({ id: p.id, at: window.papermap.screenPosition(p.id)! })));
-}
-
-async function drag(page: Page, polygon: Point[], modifier?: 'Shift' | 'Alt'): Promise<void> {
-  if (modifier) await page.keyboard.down(modifier);
-  await page.mouse.move(...polygon[0]!);
-  await page.mouse.down();
-  for (const p of [...polygon.slice(1), polygon[0]!]) await page.mouse.move(...p);
-  await page.mouse.up();
-  if (modifier) await page.keyboard.up(modifier);
-}
 
 async function selected(page: Page): Promise<string[]> {
   return (await page.evaluate(() => window.papermap.state().selected)).sort();
