@@ -20,6 +20,8 @@ export interface PapermapState {
   /** Pipeline stages that ran in this visit: empty when the map came from the cache. */
   ran: Stage[];
   corpusHash: string | null;
+  /** The corpus shown: its name, and how the URL names it (null: the shipped corpus; `local:<hash>`: an imported file; or the URL it came from). */
+  corpus: { name: string; param: string | null };
   /** Why WebGPU was abandoned for WASM during the run, if it was. */
   fallback: string | null;
   /** Why the map is not stored in the cache, if it is not. */

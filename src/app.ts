@@ -6,7 +6,10 @@ import { loadCorpus } from './corpus/load';
 import { paperText } from './corpus/text';
 import type { Corpus } from './corpus/types';
 import { wasmThreads } from './ort-files';
-import { MAP_SCHEMA, MapCache, colourTopics, mapKey, type MapEntry } from './cache/maps';
+import { MAP_SCHEMA, MapCache, colourTopics, mapKey, mapModelKey, type MapEntry } from './cache/maps';
+import { CorpusStore, type StoredCorpus } from './cache/corpora';
+import { CorpusImport } from './corpus/import-client';
+import type { ImportResult } from './corpus/import';
 import { openDatabase } from './cache/db';
 import { SavedSelections } from './cache/selections';
 import { SelectionController } from './selection/controller';
@@ -26,10 +29,11 @@ import { renderLegend } from './ui/legend';
 import { ProgressPanel } from './ui/progress';
 import { Tooltip } from './ui/tooltip';
 import { OfflineStatusView } from './ui/offline-status';
+import { MapsPanel } from './ui/maps-panel';
 import { startOfflineCache, type OfflineStatus } from './offline';
 import { byId } from './ui/dom';
 import type { PapermapApi, PapermapState } from './api';
-import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type DevicePreference, type SimulatedFault, type Stage } from '../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type Device, type DevicePreference, type GivenGeometry, type SimulatedFault, type Stage } from '../workers/messages';
 
 /** Papers listed as a paper's nearest neighbours in its details. */
 const NEIGHBOURS = 8;
@@ -38,6 +42,28 @@ const SEMANTIC_HITS = 25;
 
 function devicePreference(value: string | null): DevicePreference {
   return value === 'webgpu' || value === 'wasm' ? value : 'auto';
+}
+
+/** What a map is made from: a corpus, what its file gave besides text, and how the URL names it. */
+export interface MapSource {
+  corpus: Corpus;
+  given: GivenGeometry | null;
+  /** null for the shipped corpus, `local:<hash>` for an imported file, or the URL it was loaded from. */
+  param: string | null;
+  name: string;
+}
+
+function sourceOf(stored: StoredCorpus): MapSource {
+  return {
+    corpus: stored.corpus,
+    given: { vectors: stored.vectors, coords: stored.coords },
+    param: stored.source.kind === 'url' ? stored.source.url : `local:${stored.hash}`,
+    name: stored.name,
+  };
+}
+
+function deviceName(device: Device | null): string {
+  return device === 'webgpu' ? 'WebGPU' : device === 'wasm' ? 'WASM' : 'vectors from the file';
 }
 
 function assetUrl(path: string): string {
@@ -69,7 +95,8 @@ export class App {
    * (back/forward): changes then must not write the URL back.
    */
   private restoring = true;
-  private readonly openedWith = decodeUrlState(new URLSearchParams(location.search));
+  /** The URL state to apply once the map is shown; consumed by the first map (later maps start fresh). */
+  private openedWith: UrlState | null = decodeUrlState(new URLSearchParams(location.search));
   private urlTimer = 0;
   private searchToken = 0;
   private keywordIndex: KeywordIndex | null = null;
@@ -80,6 +107,8 @@ export class App {
     selectAll: () => this.selection?.selection.apply(this.search?.hits.map((h) => h.index) ?? [], 'replace'),
   });
   private cacheProblem: string | null = null;
+  /** Problems met before a map was shown (e.g. a corpus URL that failed), shown with the map. */
+  private readonly startupNotes: string[] = [];
   private error: string | null = null;
   private run: PipelineRun | null = null;
   private readonly map: ScatterMap;
@@ -90,9 +119,40 @@ export class App {
   );
   private readonly tooltip = new Tooltip();
   private readonly offlineView = new OfflineStatusView();
+  private readonly mapsPanel = new MapsPanel({
+    current: () => ({
+      hash: this.corpusParam === null ? null : (this.corpus?.hash ?? null),
+      name: this.corpusName,
+      papers: this.corpus?.papers.length ?? 0,
+      modelId: this.modelId,
+      fileVectors: this.given?.vectors !== undefined && this.given.vectors !== null,
+    }),
+    corpora: async () => (await this.corpora?.list()) ?? [],
+    openCorpus: async (hash) => {
+      const source = hash === null ? await this.shippedSource() : await this.storedSource(hash);
+      if (source) await this.openMap(source);
+    },
+    deleteCorpus: async (hash) => {
+      if (this.corpusParam !== null && this.corpus?.hash === hash) await this.openMap(await this.shippedSource());
+      await this.corpora?.remove(hash);
+    },
+    openImport: async (result, name) => {
+      const record = await this.keep(result, name, { kind: 'file', name });
+      await this.openMap({ corpus: record.corpus, given: { vectors: record.vectors, coords: record.coords }, param: `local:${record.hash}`, name });
+    },
+    useModel: async (modelId) => {
+      if (this.corpus) await this.openMap({ corpus: this.corpus, given: this.given, param: this.corpusParam, name: this.corpusName }, performance.now(), modelId);
+    },
+  });
   private offline: OfflineStatus | null = null;
-  private readonly modelId: string;
+  private modelId: string;
   private readonly modelProblem: string | null;
+  /** What the corpus file gave besides text (vectors, positions), or null. */
+  private given: GivenGeometry | null = null;
+  /** How the URL names the corpus shown: null for the shipped corpus, `local:<hash>`, or a URL. */
+  private corpusParam: string | null = null;
+  private corpusName = 'Shipped corpus';
+  private corpora: CorpusStore | null = null;
   private readonly device: DevicePreference;
   /** A fault to stage on the first run only (?simulate=…), so Retry shows the recovery. */
   private simulate: SimulatedFault | null;
@@ -127,7 +187,12 @@ export class App {
         this.urlTimer = window.setTimeout(() => this.syncUrl('replace'), 300);
       },
     });
-    addEventListener('popstate', () => void this.applyUrlState(decodeUrlState(new URLSearchParams(location.search))));
+    addEventListener('popstate', () => {
+      const params = new URLSearchParams(location.search);
+      // Back to another corpus or model: open that page afresh (its map is in the cache).
+      if (this.entry && (params.get('corpus') !== this.corpusParam || (params.get('model') ?? DEFAULT_MODEL_ID) !== this.modelId)) location.reload();
+      else void this.applyUrlState(decodeUrlState(params));
+    });
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.map.refreshTheme());
     document.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape' || event.target instanceof HTMLInputElement) return;
@@ -146,8 +211,15 @@ export class App {
       },
       updateReady: (apply) => this.offlineView.offerUpdate(apply),
     });
+    const db = await openDatabase();
+    this.cache = db ? new MapCache(db) : null;
+    this.saved = db ? new SavedSelections(db) : null;
+    this.corpora = db ? new CorpusStore(db) : null;
+    if (!this.cache) this.cacheProblem = 'IndexedDB is not available (private mode?): the map will be recomputed on every visit';
+
+    let source: MapSource;
     try {
-      this.corpus = await loadCorpus(assetUrl('corpus/corpus.json'));
+      source = await this.initialSource();
     } catch (error) {
       this.fail(`The corpus could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
       return;
@@ -157,55 +229,163 @@ export class App {
       this.fail(`The model could not be used: ${this.modelProblem}`);
       return;
     }
-    byId('summary').textContent = `${this.corpus.papers.length} papers · ${this.modelId}`;
+    await this.openMap(source, t0);
+  }
 
+  /** The corpus the URL asks for (?corpus=local:<hash> or ?corpus=<url>), else the shipped one. */
+  private async initialSource(): Promise<MapSource> {
+    const param = new URLSearchParams(location.search).get('corpus');
+    if (!param) return this.shippedSource();
+    const source = param.startsWith('local:') ? await this.storedSource(param.slice(6)) : await this.urlSource(param);
+    if (source) return source;
+    // Nothing is lost: say what could not be opened and show the shipped corpus instead.
+    this.startupNotes.push(param.startsWith('local:') ? 'The imported corpus in this link is not in this browser (it was deleted, or imported elsewhere): showing the shipped corpus.' : `Showing the shipped corpus instead.`);
+    return this.shippedSource();
+  }
+
+  private shippedCorpus: Promise<Corpus> | null = null;
+
+  private async shippedSource(): Promise<MapSource> {
+    this.shippedCorpus ??= loadCorpus(assetUrl('corpus/corpus.json'));
+    // A failed load may succeed next time (the network came back).
+    this.shippedCorpus.catch(() => (this.shippedCorpus = null));
+    return { corpus: await this.shippedCorpus, given: null, param: null, name: 'Shipped corpus' };
+  }
+
+  private async storedSource(hash: string): Promise<MapSource | null> {
+    const stored = await this.corpora?.get(hash);
+    return stored ? sourceOf(stored) : null;
+  }
+
+  private async urlSource(url: string): Promise<MapSource | null> {
+    const stored = await this.fromUrl(url);
+    return stored ? { ...sourceOf(stored), param: url } : null;
+  }
+
+  /** Imports a corpus file from a URL and keeps it, falling back to the copy kept from an earlier visit when offline. */
+  private async fromUrl(url: string): Promise<StoredCorpus | null> {
+    const absolute = new URL(url, document.baseURI).href;
+    const job = new CorpusImport(absolute);
+    try {
+      const { guess } = await job.columns;
+      return await this.keep(await job.build(guess), decodeURIComponent(new URL(absolute).pathname.split('/').pop() || absolute), { kind: 'url', url: absolute });
+    } catch (error) {
+      const kept = (await this.corpora?.fromUrl(absolute)) ?? null;
+      const reason = error instanceof Error ? error.message : String(error);
+      if (kept) this.startupNotes.push(`The corpus at ${url} could not be fetched again (${reason}): showing the copy kept from ${kept.importedAt.slice(0, 10)}.`);
+      else this.startupNotes.push(`The corpus at ${url} could not be loaded: ${reason}`);
+      return kept;
+    } finally {
+      job.close();
+    }
+  }
+
+  /**
+   * Keeps an imported corpus in IndexedDB so its map reopens (offline too) and is listed. A failed
+   * write is reported and the import still opens; nothing stored before is touched.
+   */
+  private async keep(result: ImportResult, name: string, source: StoredCorpus['source']): Promise<StoredCorpus> {
+    const record: StoredCorpus = { hash: result.corpus.hash, name, source, importedAt: new Date().toISOString(), corpus: result.corpus, vectors: result.vectors, coords: result.coords };
+    for (const warning of result.warnings) this.startupNotes.push(warning);
+    try {
+      if (!this.corpora) throw new Error('IndexedDB is not available');
+      await this.corpora.put(record);
+    } catch (error) {
+      const reason = error instanceof DOMException && error.name === 'QuotaExceededError' ? 'browser storage is full' : error instanceof Error ? error.message : String(error);
+      this.startupNotes.push(`${name} is not kept in this browser (${reason}): it will need importing again after a reload.`);
+    }
+    return record;
+  }
+
+  /** Opens the map of a corpus with the current model: from the cache, or built while the current map stays. */
+  async openMap(source: MapSource, t0 = performance.now(), modelId = this.modelId): Promise<boolean> {
+    this.run?.cancel();
     const t1 = performance.now();
-    const db = await openDatabase();
-    this.cache = db ? new MapCache(db) : null;
-    this.saved = db ? new SavedSelections(db) : null;
-    if (!this.cache) this.cacheProblem = 'IndexedDB is not available (private mode?): the map will be recomputed on every visit';
-    const key = mapKey(this.corpus.hash, this.modelId, DEFAULT_PIPELINE_PARAMS);
-    const hit = this.cache ? await this.cache.read(key, this.corpus.papers.length) : null;
+    const key = mapKey(source.corpus.hash, mapModelKey(modelId, source.given), DEFAULT_PIPELINE_PARAMS);
+    const hit = this.cache ? await this.cache.read(key, source.corpus.papers.length) : null;
     this.timings.cache = performance.now() - t1;
     if (hit?.entry) {
+      this.commit(source, modelId);
       this.cached = true;
+      this.ran = [];
       await this.show(hit.entry);
-      this.progress.cached(performance.now() - t0, hit.entry.device === 'webgpu' ? 'WebGPU' : 'WASM');
-      await this.applyUrlState(this.openedWith);
+      this.progress.cached(performance.now() - t0, deviceName(hit.entry.device));
+      this.afterOpen();
+      await this.applyOpenedWith();
       this.markReady();
-      return;
+      return true;
     }
-    await this.build(key, hit && hit.reason !== 'not cached yet' ? hit.reason : null);
+    return this.build(source, modelId, key, hit && hit.reason !== 'not cached yet' ? hit.reason : null);
+  }
+
+  /** Notes that belong to the map just opened: why the URL's corpus could not be used, storage problems. */
+  private afterOpen(): void {
+    for (const note of this.startupNotes.splice(0)) this.progress.note(note, 'warning');
+    if (this.cacheProblem) this.progress.note(this.cacheProblem, 'warning');
+  }
+
+  /** Makes a source the one shown: everything derived from the previous corpus or model is dropped. */
+  private commit(source: MapSource, modelId: string): void {
+    const switched = this.corpus !== null && (this.corpus.hash !== source.corpus.hash || this.modelId !== modelId);
+    this.corpus = source.corpus;
+    this.given = source.given?.vectors || source.given?.coords ? source.given : null;
+    this.corpusParam = source.param;
+    this.corpusName = source.name;
+    if (this.modelId !== modelId) {
+      this.queries?.dispose();
+      this.queries = null;
+    }
+    this.modelId = modelId;
+    byId('summary').textContent = `${this.corpus.papers.length} papers · ${this.given?.vectors ? `vectors from the file (${this.given.vectors.dims}-d)` : this.modelId}`;
+    if (!switched) return;
+    this.keywordIndex = null;
+    this.search = null;
+    this.searchBox.set('', 'keyword');
+    this.searchBox.show({ total: 0, rows: [], message: null });
+    this.focus = null;
+    this.details.hide();
+    this.hidden.clear();
+    // The view, search, paper and selection of the old map mean nothing on the new one.
+    const params = new URLSearchParams(location.search);
+    for (const key of ['view', 'q', 'qm', 'paper', 'sel']) params.delete(key);
+    if (source.param) params.set('corpus', source.param);
+    else params.delete('corpus');
+    if (modelId !== DEFAULT_MODEL_ID) params.set('model', modelId);
+    else params.delete('model');
+    history.pushState(null, '', `${location.pathname}${params.size > 0 ? `?${params}` : ''}`);
   }
 
   /** Runs the pipeline; `why` says why the cache could not serve the map, when that is news to the user. */
-  private async build(key: string, why: string | null = null): Promise<void> {
-    const corpus = this.corpus!;
+  private async build(source: MapSource, modelId: string, key: string, why: string | null = null): Promise<boolean> {
+    const corpus = source.corpus;
     const t0 = performance.now();
-    this.ran = [];
+    const ran: Stage[] = [];
+    const timings: Record<string, number> = {};
     this.error = null;
     this.progress.start(corpus.papers.length, () => this.run?.cancel());
     const simulate = this.simulate;
     this.simulate = null;
     if (why) this.progress.note(why, 'warning');
-    this.run = startPipeline(
+    const retry = () => void this.build(source, modelId, key);
+    const run = startPipeline(
       {
         type: 'run',
         texts: corpus.papers.map(paperText),
-        modelId: this.modelId,
+        modelId,
         modelsUrl: assetUrl('models/'),
         ortUrl: assetUrl('ort/'),
         device: this.device,
         params: DEFAULT_PIPELINE_PARAMS,
         simulate,
         resume: null,
+        given: source.given,
       },
       (message) => {
         if (message.type === 'device') this.progress.showDevice(message.choice, wasmThreads());
         else if (message.type === 'progress') this.progress.progress(message.stage, message.done, message.total);
         else if (message.type === 'stage-done') {
-          if (!this.ran.includes(message.stage)) this.ran.push(message.stage);
-          this.timings[message.stage] = message.ms;
+          if (!ran.includes(message.stage)) ran.push(message.stage);
+          timings[message.stage] = message.ms;
           this.progress.stageDone(message.stage, message.ms);
         } else if (message.type === 'fallback') this.progress.note(message.reason, 'warning');
         else if (message.type === 'layout-preview' && !this.entry) {
@@ -214,31 +394,39 @@ export class App {
         }
       },
     );
+    this.run = run;
     let result;
     try {
-      result = await this.run.result;
+      result = await run.result;
     } catch (error) {
       const e = error as PipelineError;
+      const stays = this.entry ? ' The previous map stays.' : '';
       if (e.kind === 'cancelled') {
-        this.progress.fail(this.entry ? 'Cancelled: the previous map stays.' : 'Cancelled before the map was built.', () => void this.build(key));
+        // A newer run replaced this one: it reports for itself.
+        if (this.run !== run) return false;
+        this.progress.fail(this.entry ? 'Cancelled: the previous map stays.' : 'Cancelled before the map was built.', retry);
         this.error = 'cancelled';
-        return;
+        return false;
       }
-      const where = e.kind === 'failed' && e.stage ? `Failed while ${e.stage === 'model' ? 'loading the model' : `computing ${e.stage}`}: ` : '';
-      this.fail(`${where}${e.message}`, () => void this.build(key));
-      return;
+      const where = e.kind === 'failed' && e.stage ? `Failed while ${e.stage === 'model' ? `loading the model ${modelId}` : `computing ${e.stage}`}: ` : '';
+      this.fail(`${where}${e.message}${stays}`, retry);
+      return false;
     } finally {
-      this.run = null;
+      if (this.run === run) this.run = null;
     }
     const entry: MapEntry = {
       key,
       schema: MAP_SCHEMA,
       corpusHash: corpus.hash,
-      modelId: this.modelId,
+      modelId: mapModelKey(modelId, source.given),
       params: DEFAULT_PIPELINE_PARAMS,
       ...result,
       createdAt: new Date().toISOString(),
     };
+    this.commit(source, modelId);
+    this.cached = false;
+    this.ran = ran;
+    Object.assign(this.timings, timings);
     await this.show(entry);
     this.progress.finish(performance.now() - t0);
     for (const warning of entry.warnings) this.progress.note(warning, 'warning');
@@ -246,9 +434,10 @@ export class App {
       const written = await this.cache.write(entry);
       if (!written.stored) this.cacheProblem = `The map is not saved for next time: ${written.reason}`;
     }
-    if (this.cacheProblem) this.progress.note(this.cacheProblem, 'warning');
-    await this.applyUrlState(this.openedWith);
+    this.afterOpen();
+    await this.applyOpenedWith();
     this.markReady();
+    return true;
   }
 
   private async show(entry: MapEntry): Promise<void> {
@@ -324,6 +513,13 @@ export class App {
     else history.replaceState(null, '', url);
   }
 
+  private async applyOpenedWith(): Promise<void> {
+    const state = this.openedWith;
+    this.openedWith = null;
+    if (state) await this.applyUrlState(state);
+    this.restoring = false;
+  }
+
   /** Shows what a URL describes (a shared link, or back/forward). */
   private async applyUrlState(state: UrlState): Promise<void> {
     if (!this.entry || !this.corpus) return;
@@ -377,6 +573,8 @@ export class App {
       hits = keywordSearch(this.keywordIndex, query);
       if (queryWords(query).length === 0) message = 'Type a word of two or more letters.';
       else if (hits.length === 0) message = `No paper contains ${queryWords(query).map((w) => `“${w}”`).join(' and ')}.`;
+    } else if (this.given?.vectors) {
+      message = `This map's vectors came with ${this.corpusName}: search by meaning needs the model that made them. Search by words instead.`;
     } else {
       this.searchBox.show({ total: 0, rows: [], message: null, busy: true });
       this.queries ??= new QueryEmbedder({ modelId: this.modelId, modelsUrl: assetUrl('models/'), ortUrl: assetUrl('ort/') });
@@ -515,6 +713,7 @@ export class App {
       timings: Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
       ran: [...this.ran],
       corpusHash: this.corpus?.hash ?? null,
+      corpus: { name: this.corpusName, param: this.corpusParam },
       fallback: this.entry?.fallback ?? null,
       cacheProblem: this.cacheProblem,
       topics: this.entry ? this.entry.levels.flatMap((level, l) => level.terms.map((t) => ({ id: t.topic, label: t.label, size: t.size, level: l }))) : [],

@@ -46,6 +46,13 @@ export interface RunRequest {
   simulate: SimulatedFault | null;
   /** Set when this run continues one whose WebGPU failed: why, and what was already embedded. */
   resume: { reason: string; partial: PartialEmbedding | null } | null;
+  /** What the corpus file already gave: its vectors (no model runs) and/or 2D positions (no UMAP runs). */
+  given?: GivenGeometry | null;
+}
+
+export interface GivenGeometry {
+  vectors: { data: Float32Array; dims: number } | null;
+  coords: Float32Array | null;
 }
 
 export interface DeviceChoice {
@@ -65,7 +72,8 @@ export interface PipelineResult {
   coords: Float32Array;
   /** Topics, coarse to fine (see src/math/topics.ts); COLOUR_LEVEL colours the map. */
   levels: TopicLevel[];
-  device: Device;
+  /** The device that computed the embeddings; null when they came with the corpus file. */
+  device: Device | null;
   /** Set when WebGPU failed during the run and WASM finished it. */
   fallback: string | null;
   /** Things the user should know about this map (e.g. papers the model could not read). */
@@ -103,3 +111,38 @@ export interface QueryRequest {
 
 /** Query worker -> page. `vector` is null when the query has no word the model knows. */
 export type QueryMessage = { type: 'query-vector'; id: number; vector: Float32Array | null } | { type: 'query-error'; id: number; message: string };
+
+// ─── Import of a user's own corpus file (page <-> workers/import.worker.ts) ─────────────────────────
+// (Its import sits here, with the section it serves; imports are hoisted wherever they stand.)
+import type { ColumnMap, ImportFormat, ImportResult } from '../src/corpus/import';
+
+/** A summary of a file read into rows: enough for the page to confirm or change the column map. */
+export interface ImportColumns {
+  name: string;
+  format: ImportFormat;
+  columns: string[];
+  /** The map guessed from the column names; title or text may be null when no column fits. */
+  guess: ColumnMap;
+  rows: number;
+  /** The first rows, each cell as text and cut to a few hundred characters. */
+  sample: Record<string, string>[];
+  /** Problems found while reading (e.g. rows with too few fields) that did not stop it. */
+  warnings: string[];
+  /** A Papermap corpus asset: it is imported as is, and a column map is not needed. */
+  papermap: boolean;
+}
+
+/** Page -> import worker: read a file (a File is a Blob) or fetch a URL, then build with a column map (again with another map if the user changes it). */
+export type ImportRequest = { type: 'open'; source: Blob | string; name: string | null } | { type: 'build'; map: ColumnMap };
+
+/** Import worker -> page. */
+export type ImportMessage =
+  | { type: 'progress'; bytes: number; total: number | null }
+  | ({ type: 'columns' } & ImportColumns)
+  | { type: 'done'; result: ImportResult }
+  | { type: 'error'; message: string };
+
+/** The buffers of an import result, for postMessage's transfer list. */
+export function importResultTransfer(result: ImportResult): Transferable[] {
+  return [result.vectors?.data.buffer, result.coords?.buffer].filter((b) => b !== undefined) as Transferable[];
+}

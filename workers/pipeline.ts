@@ -2,12 +2,12 @@
  * The pipeline's stages in order: load model -> embed -> exact kNN -> UMAP layout -> topics.
  * A plain async function with an event callback, so tests can run it without a worker.
  */
-import { exactCosineKnn } from '../src/math/knn';
+import { exactCosineKnn, l2NormalizeRows } from '../src/math/knn';
 import { createLayout } from '../src/math/layout';
 import { topicLevels } from '../src/math/topics';
 import { chooseDevice, probeAdapter } from './device';
 import { Embedder, GpuFailure } from './embed';
-import type { PipelineResult, RunRequest, Stage, WorkerMessage } from './messages';
+import type { Device, PipelineResult, RunRequest, Stage, WorkerMessage } from './messages';
 
 type Emit = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
@@ -25,10 +25,47 @@ export class StageError extends Error {
 const LAYOUT_REPORT_EVERY = 10;
 const LAYOUT_PREVIEW_EVERY = 50;
 
+type Timed = <T>(stage: Stage, work: () => Promise<T> | T) => Promise<T>;
+
+/** Loads the model on the chosen device and embeds every text (continuing a resumed run). */
+async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device }> {
+  const n = request.texts.length;
+  const choice = request.resume
+    ? { device: 'wasm' as const, reason: 'continuing on WASM after WebGPU failed', adapter: null }
+    : chooseDevice(request.device, request.device === 'wasm' ? null : await probeAdapter());
+  emit({ type: 'device', choice });
+
+  emit({ type: 'progress', stage: 'model', done: 0, total: 1 });
+  const embedder = await timed('model', () =>
+    Embedder.load({
+      modelId: request.modelId,
+      modelsUrl: request.modelsUrl,
+      ortUrl: request.ortUrl,
+      device: choice.device,
+      ...(request.simulate === 'gpu-loss' ? { loseGpuAfterBatch: 2 } : {}),
+    }),
+  );
+  emit({ type: 'progress', stage: 'embed', done: request.resume?.partial?.done ?? 0, total: n });
+  const { vectors, dims, empty } = await timed('embed', () =>
+    embedder.embedAll(request.texts, request.params.batchSize, (done, total) => {
+      emit({ type: 'progress', stage: 'embed', done, total });
+      // Fault injection: an uncaught error ends the worker the way a crash would.
+      // (A library in the worker wraps setTimeout; a microtask's exception is reported as uncaught.)
+      if (request.simulate === 'worker-crash' && done < total) queueMicrotask(() => { throw new Error('simulated worker crash'); });
+    }, request.resume?.partial ?? null),
+  );
+  if (empty.length > 0) {
+    warnings.push(`${empty.length} paper${empty.length === 1 ? ' has' : 's have'} no word the model knows; their place on the map means nothing (first: #${empty[0]! + 1})`);
+  }
+  const device = embedder.device;
+  await embedder.dispose();
+  return { vectors, dims, device };
+}
+
 export async function runPipeline(request: RunRequest, emit: Emit): Promise<PipelineResult> {
   const timings: Partial<Record<Stage, number>> = {};
   const fallback = request.resume?.reason ?? null;
-  const timed = async <T>(stage: Stage, work: () => Promise<T> | T): Promise<T> => {
+  const timed: Timed = async <T,>(stage: Stage, work: () => Promise<T> | T): Promise<T> => {
     const start = performance.now();
     let value: T;
     try {
@@ -45,53 +82,36 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
   const n = request.texts.length;
   const { params } = request;
 
-  const choice = request.resume
-    ? { device: 'wasm' as const, reason: 'continuing on WASM after WebGPU failed', adapter: null }
-    : chooseDevice(request.device, request.device === 'wasm' ? null : await probeAdapter());
-  emit({ type: 'device', choice });
-
-  emit({ type: 'progress', stage: 'model', done: 0, total: 1 });
-  const embedder = await timed('model', () =>
-    Embedder.load(
-      {
-        modelId: request.modelId,
-        modelsUrl: request.modelsUrl,
-        ortUrl: request.ortUrl,
-        device: choice.device,
-        ...(request.simulate === 'gpu-loss' ? { loseGpuAfterBatch: 2 } : {}),
-      }),
-  );
-  emit({ type: 'progress', stage: 'embed', done: request.resume?.partial?.done ?? 0, total: n });
-  const { vectors, dims, empty } = await timed('embed', () =>
-    embedder.embedAll(request.texts, params.batchSize, (done, total) => {
-      emit({ type: 'progress', stage: 'embed', done, total });
-      // Fault injection: an uncaught error ends the worker the way a crash would.
-      // (A library in the worker wraps setTimeout; a microtask's exception is reported as uncaught.)
-      if (request.simulate === 'worker-crash' && done < total) queueMicrotask(() => { throw new Error('simulated worker crash'); });
-    }, request.resume?.partial ?? null),
-  );
+  const given = request.given ?? null;
   const warnings: string[] = [];
-  if (empty.length > 0) {
-    warnings.push(`${empty.length} paper${empty.length === 1 ? ' has' : 's have'} no word the model knows; their place on the map means nothing (first: #${empty[0]! + 1})`);
+  let embedded: { vectors: Float32Array; dims: number; device: PipelineResult['device'] };
+  if (given?.vectors) {
+    // The file brought its own vectors: no model runs (search by meaning then needs the model that made them).
+    embedded = { vectors: l2NormalizeRows(given.vectors.data, given.vectors.dims), dims: given.vectors.dims, device: null };
+  } else {
+    embedded = await embedTexts(request, emit, timed, warnings);
   }
-  const device = embedder.device;
-  await embedder.dispose();
+  const { vectors, dims, device } = embedded;
 
-  const k = Math.min(params.nNeighbors, n - 1);
-  const knn = await timed('knn', () => exactCosineKnn(vectors, n, dims, k, (done, total) => emit({ type: 'progress', stage: 'knn', done, total })));
-
-  const coords = await timed('layout', () => {
-    const layout = createLayout(vectors, n, dims, knn, params);
-    for (let epoch = 0; epoch < layout.epochs; ) {
-      epoch = layout.step();
-      if (epoch % LAYOUT_REPORT_EVERY === 0 || epoch === layout.epochs) emit({ type: 'progress', stage: 'layout', done: epoch, total: layout.epochs });
-      if (epoch % LAYOUT_PREVIEW_EVERY === 0 && epoch < layout.epochs) {
-        const coords = layout.coords();
-        emit({ type: 'layout-preview', coords, epoch, epochs: layout.epochs }, [coords.buffer as ArrayBuffer]);
+  let coords: Float32Array;
+  if (given?.coords) {
+    coords = given.coords;
+  } else {
+    const k = Math.min(params.nNeighbors, n - 1);
+    const knn = await timed('knn', () => exactCosineKnn(vectors, n, dims, k, (done, total) => emit({ type: 'progress', stage: 'knn', done, total })));
+    coords = await timed('layout', () => {
+      const layout = createLayout(vectors, n, dims, knn, params);
+      for (let epoch = 0; epoch < layout.epochs; ) {
+        epoch = layout.step();
+        if (epoch % LAYOUT_REPORT_EVERY === 0 || epoch === layout.epochs) emit({ type: 'progress', stage: 'layout', done: epoch, total: layout.epochs });
+        if (epoch % LAYOUT_PREVIEW_EVERY === 0 && epoch < layout.epochs) {
+          const preview = layout.coords();
+          emit({ type: 'layout-preview', coords: preview, epoch, epochs: layout.epochs }, [preview.buffer as ArrayBuffer]);
+        }
       }
-    }
-    return layout.coords();
-  });
+      return layout.coords();
+    });
+  }
 
   const levels = await timed('topics', () => topicLevels(coords, n, request.texts));
 

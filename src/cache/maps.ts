@@ -26,6 +26,15 @@ export function mapKey(corpusHash: string, modelId: string, params: PipelinePara
   return `v${MAP_SCHEMA}|${corpusHash}|${modelId}|${JSON.stringify(sorted)}`;
 }
 
+/**
+ * The "model" part of a map's key: the model id, or what the corpus file gave instead (its own
+ * vectors, its own positions), since those maps do not depend on the model alone.
+ */
+export function mapModelKey(modelId: string, given: { vectors: unknown; coords: unknown } | null): string {
+  const vectors = given?.vectors ? 'vectors-from-file' : modelId;
+  return given?.coords ? `${vectors}+xy-from-file` : vectors;
+}
+
 /** Why an entry cannot be used, or null when it is sound for a corpus of n papers. */
 export function entryProblem(entry: unknown, n: number): string | null {
   const e = entry as Partial<MapEntry> | null;

@@ -8,7 +8,7 @@ import type { Corpus, Paper } from './types';
 export class CorpusError extends Error {}
 
 const NULLABLE_NUMBER = ['authors', 'year', 'upvotes'] as const;
-const NULLABLE_STRING = ['organization', 'dateText', 'date'] as const;
+const NULLABLE_STRING = ['organization', 'dateText', 'date', 'url', 'label'] as const;
 
 function checkPaper(value: unknown, index: number): Paper {
   const where = `paper ${index + 1}`;
@@ -29,6 +29,17 @@ function checkPaper(value: unknown, index: number): Paper {
   return value as Paper;
 }
 
+/** Checks every paper of a corpus's list and that their ids are unique. */
+export function checkPapers(list: unknown[]): Paper[] {
+  const papers = list.map(checkPaper);
+  const seen = new Set<string>();
+  for (const p of papers) {
+    if (seen.has(p.id)) throw new CorpusError(`two papers share the id "${p.id}"`);
+    seen.add(p.id);
+  }
+  return papers;
+}
+
 /** Validates a parsed corpus asset; checks ids are unique and the content hash matches. */
 export async function validateCorpus(data: unknown): Promise<Corpus> {
   if (!data || typeof data !== 'object') throw new CorpusError('the corpus file is not a JSON object');
@@ -36,12 +47,7 @@ export async function validateCorpus(data: unknown): Promise<Corpus> {
   if (c.format !== 'papermap-corpus') throw new CorpusError('the file is not a Papermap corpus (its "format" field is missing or different)');
   if (c.version !== 1) throw new CorpusError(`corpus version ${String(c.version)} is not supported (this app reads version 1)`);
   if (!Array.isArray(c.papers) || c.papers.length === 0) throw new CorpusError('the corpus has no papers');
-  const papers = c.papers.map(checkPaper);
-  const seen = new Set<string>();
-  for (const p of papers) {
-    if (seen.has(p.id)) throw new CorpusError(`two papers share the id "${p.id}"`);
-    seen.add(p.id);
-  }
+  const papers = checkPapers(c.papers);
   const hash = await corpusHash(papers);
   if (c.hash !== hash) throw new CorpusError('the corpus content does not match its hash: the file is damaged or was edited by hand (rebuild it with npm run build-corpus)');
   return { format: 'papermap-corpus', version: 1, hash, sources: c.sources ?? [], papers };

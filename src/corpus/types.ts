@@ -14,8 +14,12 @@ export interface Paper {
   date: string | null;
   year: number | null;
   upvotes: number | null;
-  /** Ids of the listing pages this paper appeared on, sorted. */
+  /** Ids of the listing pages this paper appeared on, sorted (for an imported file: its name). */
   sources: string[];
+  /** Link to the paper, from an imported file's url column. Absent in the shipped corpus. */
+  url?: string | null;
+  /** A label the user's file gave (category, topic, class). Absent in the shipped corpus. */
+  label?: string | null;
 }
 
 export interface CorpusSource {

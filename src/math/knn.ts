@@ -13,6 +13,21 @@ export interface KnnGraph {
 
 const BLOCK = 64;
 
+/**
+ * A copy of n × d row vectors scaled to unit length, so dot products are cosines; an all-zero row
+ * stays zero (it has no direction, and is nobody's near neighbour).
+ */
+export function l2NormalizeRows(vectors: Float32Array, d: number): Float32Array {
+  const out = new Float32Array(vectors.length);
+  for (let row = 0; row < vectors.length; row += d) {
+    let sum = 0;
+    for (let j = 0; j < d; j++) sum += vectors[row + j]! * vectors[row + j]!;
+    const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+    for (let j = 0; j < d; j++) out[row + j] = vectors[row + j]! * scale;
+  }
+  return out;
+}
+
 export function exactCosineKnn(vectors: Float32Array, n: number, d: number, k: number, onProgress?: (done: number, total: number) => void): KnnGraph {
   if (k > n) throw new Error(`k = ${k} neighbours asked of only ${n} points`);
   const indices = new Int32Array(n * k);

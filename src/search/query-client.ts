@@ -41,4 +41,12 @@ export class QueryEmbedder {
       this.worker!.postMessage({ type: 'embed-query', id, text, ...this.options } satisfies QueryRequest);
     });
   }
+
+  /** Stops the worker (the map changed model or corpus); pending queries are rejected. */
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const waiting of this.pending.values()) waiting.reject(new Error('the map changed'));
+    this.pending.clear();
+  }
 }

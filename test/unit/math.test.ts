@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactCosineKnn } from '../../src/math/knn';
+import { exactCosineKnn, l2NormalizeRows } from '../../src/math/knn';
 import { densityClusters } from '../../src/math/clusters';
 import { extractTerms, topicTerms } from '../../src/math/labels';
 import { randomizedSVD, sparseRowsOperator, symmetricEigen } from '../../src/math/svd';
@@ -19,6 +19,13 @@ function blobs(centres: [number, number][], perBlob: number, spread: number, see
   for (const [cx, cy] of centres) for (let i = 0; i < perBlob; i++) out.push(cx + normal() * spread, cy + normal() * spread);
   return Float32Array.from(out);
 }
+
+describe('l2NormalizeRows', () => {
+  it('scales each row to unit length and leaves a zero row at zero', () => {
+    const out = l2NormalizeRows(Float32Array.from([3, 4, 0, 0, 0, -2]), 2);
+    expect(Array.from(out)).toEqual([0.6000000238418579, 0.800000011920929, 0, 0, 0, -1]);
+  });
+});
 
 describe('exact cosine kNN', () => {
   it('lists each point first, then its neighbours by angle', () => {

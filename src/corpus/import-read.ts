@@ -1,0 +1,207 @@
+/**
+ * Reads a user's file into rows (a ParsedTable) as a stream: a File or a fetched URL gives bytes,
+ * decoded chunk by chunk (strict UTF-8, or UTF-16 with its byte-order mark) and handed to the reader
+ * of the file's format (import-formats.ts), within the size and row limits.
+ */
+import { IMPORT_LIMITS, ImportError, type ImportFormat, type ImportLimits, type ParsedTable } from './import';
+import { csvReader, detectFormat, jsonlReader, jsonReader, type TableReader } from './import-formats';
+
+const MB = 1024 * 1024;
+const megabytes = (bytes: number) => `${Math.ceil(bytes / MB).toLocaleString('en')} MB`;
+/** Enough text to tell JSON from JSONL by a complete first line, and for PapaParse to guess the delimiter. */
+const HEAD_CHARS = 1024 * 1024;
+
+/** Index of the first byte that is not valid UTF-8, or -1. Only used to say where a decode failed. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      // A sequence cut by the end of the buffer is not an error: the next chunk completes it.
+      if (i + k >= bytes.length) return -1;
+      if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** Windows-1252's characters for bytes 0x80–0x9F (where it differs from Latin-1; blanks are unassigned), to show what a byte probably meant. */
+const WINDOWS_1252 = '€ ‚ƒ„…†‡ˆ‰Š‹Œ Ž  ‘’“”•–—˜™š›œ žŸ';
+
+function countNewlines(bytes: Uint8Array, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (bytes[i] === 0x0a) n++;
+  return n;
+}
+
+/**
+ * Decodes a byte stream chunk by chunk. UTF-8 is strict (a wrong byte is an error naming its line,
+ * not a silent U+FFFD); a UTF-8 byte-order mark is dropped; UTF-16 is read when its mark says so.
+ */
+export class ByteDecoder {
+  private decoder: TextDecoder | null = null;
+  private encoding = 'utf-8';
+  private lines = 0;
+  private bytes = 0;
+
+  push(chunk: Uint8Array, last = false): string {
+    if (this.decoder === null) {
+      if (chunk[0] === 0xff && chunk[1] === 0xfe) this.encoding = 'utf-16le';
+      else if (chunk[0] === 0xfe && chunk[1] === 0xff) this.encoding = 'utf-16be';
+      // The decoders drop their own byte-order mark.
+      this.decoder = new TextDecoder(this.encoding, { fatal: true });
+    }
+    let text: string;
+    try {
+      text = this.decoder.decode(chunk, { stream: !last });
+    } catch {
+      throw this.encodingError(chunk);
+    }
+    if (this.bytes === 0 && this.encoding === 'utf-8' && text.includes('\u0000')) {
+      throw new ImportError('The file contains NUL bytes, so it is not UTF-8 text: it may be UTF-16 without a byte-order mark or a binary file; save it as UTF-8 CSV or JSON.');
+    }
+    this.bytes += chunk.length;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lines++;
+    return text;
+  }
+
+  private encodingError(chunk: Uint8Array): ImportError {
+    if (this.encoding !== 'utf-8') return new ImportError(`The file is marked as ${this.encoding.toUpperCase()} but holds bytes that are not valid ${this.encoding.toUpperCase()}; save it as UTF-8 and try again.`);
+    // The chunk may begin inside a character the previous chunk started.
+    let start = 0;
+    while (start < 3 && start < chunk.length && (chunk[start]! & 0xc0) === 0x80) start++;
+    const offset = Math.max(start, start + firstInvalidUtf8(chunk.subarray(start)));
+    const byte = chunk[offset] ?? 0;
+    const line = this.lines + countNewlines(chunk, offset) + 1;
+    const char = byte >= 0xa0 ? String.fromCharCode(byte) : byte >= 0x80 ? WINDOWS_1252[byte - 0x80]!.trim() : '';
+    const latin1 = char ? `, which is "${char}" in Latin-1 / Windows-1252` : '';
+    return new ImportError(
+      `The file is not UTF-8 text: line ${line} has the byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')}${latin1}; save the file as UTF-8 (in Excel: "CSV UTF-8") and try again.`,
+    );
+  }
+}
+
+export interface ReadOptions {
+  /** The file's name: it picks the format (with the content) and becomes the papers' source. */
+  name: string;
+  /** Size in bytes when known (a File's size, an HTTP Content-Length). */
+  total?: number | null;
+  limits?: Partial<ImportLimits>;
+  onProgress?: (bytes: number, total: number | null) => void;
+}
+
+/** Reads a stream of bytes into rows, chunk by chunk, within the size and row limits. */
+export async function readTable(chunks: AsyncIterable<Uint8Array>, options: ReadOptions): Promise<ParsedTable> {
+  const limits = { ...IMPORT_LIMITS, ...options.limits };
+  const total = options.total ?? null;
+  const tooLarge = (json: boolean) =>
+    new ImportError(
+      json
+        ? `The file is larger than ${megabytes(limits.maxJsonBytes)}, the most Papermap reads as one JSON document: save it as JSONL or CSV, which are read as a stream, or keep a sample.`
+        : `The file is larger than ${megabytes(limits.maxBytes)}, the most Papermap reads: split it, or keep a sample of the papers.`,
+    );
+  if (total === 0) throw new ImportError('The file is empty (0 bytes).');
+  if (total !== null && total > limits.maxBytes) throw tooLarge(false);
+  const decoder = new ByteDecoder();
+  let format: ImportFormat | null = null;
+  let reader: TableReader | null = null;
+  let head = '';
+  let bytes = 0;
+  let reported = 0;
+  // The format is decided once the first megabyte (or the whole file, if smaller) is decoded.
+  const begin = (text: string): TableReader => {
+    format = detectFormat(options.name, text);
+    if (format === 'json' && Math.max(total ?? 0, bytes) > limits.maxJsonBytes) throw tooLarge(true);
+    const make = format === 'csv' ? csvReader : format === 'jsonl' ? jsonlReader : jsonReader;
+    const created = make(options.name, limits);
+    created.push(text);
+    return created;
+  };
+  for await (const chunk of chunks) {
+    bytes += chunk.length;
+    if (bytes > limits.maxBytes) throw tooLarge(false);
+    if (format === 'json' && bytes > limits.maxJsonBytes) throw tooLarge(true);
+    const text = decoder.push(chunk);
+    if (reader) reader.push(text);
+    else {
+      head += text;
+      if (head.length >= HEAD_CHARS) {
+        reader = begin(head);
+        head = '';
+      }
+    }
+    if (options.onProgress && (bytes - reported >= MB || bytes === total)) {
+      reported = bytes;
+      options.onProgress(bytes, total);
+    }
+  }
+  const tail = decoder.push(new Uint8Array(0), true);
+  if (reader) reader.push(tail);
+  else {
+    head += tail;
+    if (head.replace(/^\ufeff/, '').trim() === '') throw new ImportError(bytes === 0 ? 'The file is empty (0 bytes).' : 'The file is empty: it holds only blank space.');
+    reader = begin(head);
+  }
+  return reader.finish();
+}
+
+/** Reads a whole text (tests, pasted text) through the same readers. */
+export function readText(text: string, options: ReadOptions): Promise<ParsedTable> {
+  const bytes = new TextEncoder().encode(text);
+  return readTable(
+    (async function* () {
+      yield bytes;
+    })(),
+    { ...options, total: bytes.length },
+  );
+}
+
+/** Where the bytes of an import come from: a dropped or picked file, or a URL (?corpus=<url>). */
+export interface ImportSourceStream {
+  name: string;
+  total: number | null;
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      yield next.value;
+    }
+    done = true;
+  } finally {
+    // Stopped early (an error, a limit): tell the file or the network to stop sending.
+    if (!done) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+/** Opens a Blob (a File is one) or fetches a URL, as a stream; a failed fetch says why in a sentence. */
+export async function openSource(source: Blob | string, name?: string | null): Promise<ImportSourceStream> {
+  if (typeof source !== 'string') {
+    const fileName = name ?? ('name' in source && typeof source.name === 'string' ? source.name : 'file');
+    return { name: fileName, total: source.size, chunks: chunksOf(source.stream()) };
+  }
+  let response: Response;
+  try {
+    response = await fetch(source);
+  } catch (error) {
+    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    throw new ImportError(`The corpus could not be fetched from ${source} (${reason}): check the address, your connection, and that the server allows cross-origin requests (CORS).`);
+  }
+  if (!response.ok) {
+    throw new ImportError(`The corpus could not be fetched from ${source}: the server answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`);
+  }
+  const length = Number(response.headers.get('content-length'));
+  const path = new URL(response.url || source).pathname;
+  const fileName = name ?? (decodeURIComponent(path.slice(path.lastIndexOf('/') + 1)) || 'corpus');
+  const empty = (async function* () {})();
+  return { name: fileName, total: length > 0 && !response.headers.get('content-encoding') ? length : null, chunks: response.body ? chunksOf(response.body) : empty };
+}

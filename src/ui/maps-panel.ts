@@ -1,0 +1,250 @@
+/**
+ * The maps panel (opened from the corpus summary in the top bar): which corpus and which model the
+ * map is built from. Lists the shipped corpus and the user's imported ones (open, delete), imports a
+ * new file (pick, or drop anywhere on the page) with a column mapping the user can correct, and picks
+ * the model. Thin glue: the import runs in a worker (CorpusImport), maps are built by the App.
+ */
+import { CorpusImport } from '../corpus/import-client';
+import { COLUMN_FIELDS, type ColumnField, type ColumnMap, type ImportResult } from '../corpus/import';
+import type { ImportColumns } from '../../workers/messages';
+import type { StoredCorpusSummary } from '../cache/corpora';
+import { DEFAULT_MODEL_ID, isValidModelId } from '../model/models';
+import { byId, el } from './dom';
+
+/** Models offered in the picker besides the embedded one (any other id can be typed). */
+const SUGGESTED_MODELS = ['Xenova/all-MiniLM-L6-v2', 'Xenova/bge-small-en-v1.5'];
+
+const FIELD_LABELS: Record<ColumnField, string> = {
+  title: 'Title',
+  text: 'Abstract / text',
+  id: 'Id',
+  date: 'Date',
+  url: 'Link',
+  label: 'Label',
+  vector: 'Embedding',
+  x: 'x',
+  y: 'y',
+  authors: 'Authors',
+  organization: 'Organisation',
+  upvotes: 'Upvotes',
+};
+
+export interface MapsPanelActions {
+  /** What is shown now: the corpus (null hash = shipped), model, and whether the file gave vectors. */
+  current(): { hash: string | null; name: string; papers: number; modelId: string; fileVectors: boolean };
+  corpora(): Promise<StoredCorpusSummary[]>;
+  /** Opens a stored corpus (null: the shipped one). */
+  openCorpus(hash: string | null): Promise<void>;
+  deleteCorpus(hash: string): Promise<void>;
+  /** Keeps an import and opens its map. */
+  openImport(result: ImportResult, name: string): Promise<void>;
+  useModel(modelId: string): Promise<void>;
+}
+
+function bytes(n: number): string {
+  return n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} KB` : `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+export class MapsPanel {
+  private readonly root = byId('maps');
+  private readonly trigger = byId<HTMLButtonElement>('summary');
+  private readonly fileInput = el('input', { attrs: { type: 'file', accept: '.csv,.tsv,.json,.jsonl,.ndjson,text/csv,application/json', 'aria-label': 'Corpus file' } });
+  /** The import under way, if any. */
+  private job: CorpusImport | null = null;
+  /** Where the import form and its messages go. */
+  private readonly importArea = el('div', { className: 'import' });
+
+  constructor(private readonly actions: MapsPanelActions) {
+    this.trigger.addEventListener('click', () => (this.root.hidden ? void this.open() : this.close()));
+    this.fileInput.addEventListener('change', () => {
+      const file = this.fileInput.files?.[0];
+      this.fileInput.value = '';
+      if (file) void this.importFile(file);
+    });
+    // A file dropped anywhere on the page is imported.
+    document.addEventListener('dragover', (event) => {
+      if (!event.dataTransfer?.types.includes('Files')) return;
+      event.preventDefault();
+      document.body.dataset.drop = 'on';
+    });
+    document.addEventListener('dragleave', (event) => {
+      if (event.relatedTarget === null) delete document.body.dataset.drop;
+    });
+    document.addEventListener('drop', (event) => {
+      const file = event.dataTransfer?.files[0];
+      if (!file) return;
+      event.preventDefault();
+      delete document.body.dataset.drop;
+      void this.importFile(file);
+    });
+    this.root.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation();
+        this.close();
+      }
+    });
+  }
+
+  async open(): Promise<void> {
+    this.root.hidden = false;
+    this.trigger.setAttribute('aria-expanded', 'true');
+    await this.render();
+  }
+
+  close(): void {
+    this.root.hidden = true;
+    this.trigger.setAttribute('aria-expanded', 'false');
+  }
+
+  /** Redraws the lists (after a switch, an import or a deletion); the import area is kept. */
+  async render(): Promise<void> {
+    const current = this.actions.current();
+    const stored = await this.actions.corpora().catch(() => []);
+    const close = el('button', { className: 'icon-button close', text: '×', attrs: { 'aria-label': 'Close' } });
+    close.addEventListener('click', () => this.close());
+
+    const corpusRow = (hash: string | null, name: string, detail: string) => {
+      const active = hash === current.hash;
+      const open = el('button', { className: 'corpus', attrs: { 'aria-current': String(active), ...(hash ? { 'data-hash': hash } : { 'data-shipped': '' }) } }, el('span', { className: 'name', text: name }), el('span', { className: 'meta', text: detail }));
+      open.disabled = active;
+      open.addEventListener('click', () => void this.actions.openCorpus(hash));
+      const row = el('li', {}, open);
+      if (hash) {
+        const remove = el('button', { className: 'button small danger', text: 'Delete', title: `Delete ${name} and its maps from this browser` });
+        // A second click confirms: deleting loses the computed maps (the file can be imported again).
+        let armed = 0;
+        remove.addEventListener('click', async () => {
+          if (!armed) {
+            remove.textContent = 'Confirm delete';
+            armed = window.setTimeout(() => {
+              armed = 0;
+              remove.textContent = 'Delete';
+            }, 4000);
+            return;
+          }
+          clearTimeout(armed);
+          remove.disabled = true;
+          await this.actions.deleteCorpus(hash);
+          await this.render();
+        });
+        row.append(remove);
+      }
+      return row;
+    };
+    const list = el(
+      'ol',
+      { className: 'corpora' },
+      corpusRow(null, 'Shipped corpus', current.hash === null ? `${current.papers} papers · research paper listings` : 'research paper listings'),
+      ...stored.map((c) => corpusRow(c.hash, c.name, `${c.papers} papers · ${c.source.kind === 'url' ? 'from a URL' : 'imported'} ${c.importedAt.slice(0, 10)}`)),
+    );
+    const pick = el('button', { className: 'button', text: 'Import a file…' });
+    pick.addEventListener('click', () => this.fileInput.click());
+
+    this.root.replaceChildren(
+      close,
+      el('h3', { text: 'Corpus' }),
+      list,
+      el('div', { className: 'import-actions' }, pick, el('span', { className: 'hint', text: 'CSV, JSON or JSONL — or drop a file on the map' })),
+      this.importArea,
+      el('h3', { text: 'Model' }),
+      this.modelPicker(current),
+    );
+  }
+
+  private modelPicker(current: ReturnType<MapsPanelActions['current']>): HTMLElement {
+    if (current.fileVectors) return el('p', { className: 'meta', text: 'This corpus brought its own vectors: no model runs, and search by meaning is off.' });
+    const ids = [...new Set([DEFAULT_MODEL_ID, ...SUGGESTED_MODELS, current.modelId])];
+    const select = el('select', { attrs: { 'aria-label': 'Model' } }, ...ids.map((id) => el('option', { text: id === DEFAULT_MODEL_ID ? `${id} (embedded)` : id, attrs: { value: id, ...(id === current.modelId ? { selected: '' } : {}) } })), el('option', { text: 'Other…', attrs: { value: '' } }));
+    const other = el('input', { attrs: { type: 'text', placeholder: 'org/name', 'aria-label': 'Model id', spellcheck: 'false' } });
+    other.hidden = true;
+    const use = el('button', { className: 'button', text: 'Use model' });
+    const problem = el('p', { className: 'problem', attrs: { role: 'alert' } });
+    select.addEventListener('change', () => {
+      other.hidden = select.value !== '';
+      if (!other.hidden) other.focus();
+    });
+    use.addEventListener('click', () => {
+      const id = (select.value || other.value).trim();
+      problem.textContent = '';
+      if (!isValidModelId(id)) {
+        problem.textContent = `“${id}” is not a model id: expected org/name, as on the Hugging Face hub.`;
+        return;
+      }
+      if (id !== current.modelId) void this.actions.useModel(id);
+    });
+    return el('div', { className: 'model' }, el('div', { className: 'row' }, select, use), other, problem, el('p', { className: 'meta', text: 'Self-hosted under models/<id>/ (npm run fetch-model), else fetched from the Hugging Face hub when online. If it cannot be loaded, the current map stays.' }));
+  }
+
+  /** Reads a file in the import worker, then asks the user to confirm which columns are what. */
+  async importFile(file: Blob & { name?: string }): Promise<void> {
+    if (this.root.hidden) await this.open();
+    this.job?.close();
+    const name = file.name || 'corpus file';
+    const status = el('p', { className: 'meta', text: `Reading ${name} (${bytes(file.size)})…` });
+    this.importArea.replaceChildren(status);
+    const job = new CorpusImport(file, { name, onProgress: (done, total) => (status.textContent = `Reading ${name}: ${bytes(done)}${total ? ` of ${bytes(total)}` : ''}…`) });
+    this.job = job;
+    let columns: ImportColumns;
+    try {
+      columns = await job.columns;
+    } catch (error) {
+      if (this.job === job) this.showProblem(error);
+      return;
+    }
+    if (this.job !== job) return;
+    if (columns.papermap) {
+      await this.build(job, columns.guess, name);
+      return;
+    }
+    this.showMapping(job, columns, name);
+  }
+
+  private showMapping(job: CorpusImport, columns: ImportColumns, name: string): void {
+    const map: ColumnMap = { ...columns.guess };
+    const selects = COLUMN_FIELDS.map((field) => {
+      const select = el('select', { attrs: { 'aria-label': FIELD_LABELS[field], 'data-field': field } }, el('option', { text: field === 'title' || field === 'text' ? 'choose a column' : '—', attrs: { value: '' } }), ...columns.columns.map((c) => el('option', { text: c, attrs: { value: c, ...(c === map[field] ? { selected: '' } : {}) } })));
+      select.addEventListener('change', () => (map[field] = select.value || null));
+      return el('label', { className: field === 'title' || field === 'text' ? 'required' : '' }, el('span', { text: FIELD_LABELS[field] }), select);
+    });
+    const sample = columns.sample[0];
+    const build = el('button', { className: 'button primary', text: 'Build map' });
+    const cancel = el('button', { className: 'button', text: 'Cancel' });
+    build.addEventListener('click', () => void this.build(job, map, name));
+    cancel.addEventListener('click', () => {
+      job.close();
+      this.job = null;
+      this.importArea.replaceChildren();
+    });
+    this.importArea.replaceChildren(
+      el('p', { className: 'file', text: `${name} — ${columns.format.toUpperCase()}, ${columns.rows.toLocaleString()} rows, ${columns.columns.length} columns` }),
+      ...columns.warnings.map((w) => el('p', { className: 'warning', text: w })),
+      el('div', { className: 'mapping' }, ...selects),
+      ...(sample && map.title ? [el('p', { className: 'meta sample', text: `First row: ${sample[map.title] ?? ''}` })] : []),
+      el('div', { className: 'actions' }, cancel, build),
+    );
+  }
+
+  private async build(job: CorpusImport, map: ColumnMap, name: string): Promise<void> {
+    const problem = this.importArea.querySelector('.problem');
+    problem?.remove();
+    let result: ImportResult;
+    try {
+      result = await job.build(map);
+    } catch (error) {
+      if (this.job === job) this.showProblem(error, true);
+      return;
+    }
+    job.close();
+    this.job = null;
+    this.importArea.replaceChildren();
+    await this.actions.openImport(result, name);
+    await this.render();
+  }
+
+  /** Shows why an import failed; `keep` leaves the mapping form so the user can correct it. */
+  private showProblem(error: unknown, keep = false): void {
+    const message = el('p', { className: 'problem', text: error instanceof Error ? error.message : String(error), attrs: { role: 'alert' } });
+    if (keep) this.importArea.append(message);
+    else this.importArea.replaceChildren(message);
+  }
+}
