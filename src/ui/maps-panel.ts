@@ -22,8 +22,8 @@ const FIELD_LABELS: Record<ColumnField, string> = {
   url: 'Link',
   label: 'Label',
   vector: 'Embedding',
-  x: 'x',
-  y: 'y',
+  x: 'x position',
+  y: 'y position',
   authors: 'Authors',
   organization: 'Organisation',
   upvotes: 'Upvotes',
@@ -42,7 +42,7 @@ export interface MapsPanelActions {
 }
 
 function bytes(n: number): string {
-  return n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} KB` : `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+  return n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${Math.round(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 }
 
 export class MapsPanel {
@@ -107,7 +107,10 @@ export class MapsPanel {
       const active = hash === current.hash;
       const open = el('button', { className: 'corpus', attrs: { 'aria-current': String(active), ...(hash ? { 'data-hash': hash } : { 'data-shipped': '' }) } }, el('span', { className: 'name', text: name }), el('span', { className: 'meta', text: detail }));
       open.disabled = active;
-      open.addEventListener('click', () => void this.actions.openCorpus(hash));
+      open.addEventListener('click', async () => {
+        await this.actions.openCorpus(hash);
+        if (!this.root.hidden) await this.render();
+      });
       const row = el('li', {}, open);
       if (hash) {
         const remove = el('button', { className: 'button small danger', text: 'Delete', title: `Delete ${name} and its maps from this browser` });
@@ -170,7 +173,9 @@ export class MapsPanel {
         problem.textContent = `“${id}” is not a model id: expected org/name, as on the Hugging Face hub.`;
         return;
       }
-      if (id !== current.modelId) void this.actions.useModel(id);
+      if (id === current.modelId) return;
+      use.disabled = true;
+      void this.actions.useModel(id).finally(() => !this.root.hidden && this.render());
     });
     return el('div', { className: 'model' }, el('div', { className: 'row' }, select, use), other, problem, el('p', { className: 'meta', text: 'Self-hosted under models/<id>/ (npm run fetch-model), else fetched from the Hugging Face hub when online. If it cannot be loaded, the current map stays.' }));
   }

@@ -54,4 +54,41 @@ describe('choosing a model by id', () => {
     const failure = await page.evaluate(() => window.papermap.ready.then(() => 'resolved', (e: Error) => e.message));
     expect(failure).toMatch(/is not a model id/);
   });
+
+  it('the model picker switches the map in place; a model that cannot be loaded leaves the previous map', async () => {
+    const page = await open('device=wasm');
+    await waitReady(page);
+    const state = () => page.evaluate(() => window.papermap.state());
+    const first = await state();
+    const positions = await page.evaluate(() => window.papermap.points());
+    await page.locator('#summary').click();
+
+    const useModel = async (id: string) => {
+      await page.locator('#maps select[aria-label="Model"]').selectOption({ label: 'Other…' });
+      await page.locator('#maps input[aria-label="Model id"]').fill(id);
+      await page.locator('#maps button', { hasText: 'Use model' }).click();
+    };
+    await useModel('nobody/missing-model');
+    await expect.poll(async () => (await state()).error ?? '').toMatch(/nobody\/missing-model.*The previous map stays/);
+    expect(await page.locator('#progress').textContent()).toMatch(/could not be loaded/);
+    const after = await state();
+    expect([after.model, after.papers, after.corpusHash]).toEqual([first.model, first.papers, first.corpusHash]);
+    expect(await page.evaluate(() => window.papermap.points())).toEqual(positions);
+
+    await useModel('not a model');
+    expect(await page.locator('#maps .model .problem').textContent()).toMatch(/is not a model id/);
+
+    await useModel(SELF_HOSTED);
+    await expect.poll(async () => (await state()).model, { timeout: 120_000 }).toBe(SELF_HOSTED);
+    expect((await state()).error).toBeNull();
+    expect(new URL(page.url()).searchParams.get('model')).toBe(SELF_HOSTED);
+    expect(await page.locator('#summary').textContent()).toContain(SELF_HOSTED);
+
+    // Back to the embedded model: its map is still cached, separately from the other model's.
+    await page.locator('#maps select[aria-label="Model"]').selectOption('papermap/lsa-64');
+    await page.locator('#maps button', { hasText: 'Use model' }).click();
+    await expect.poll(async () => (await state()).model).toBe('papermap/lsa-64');
+    expect((await state()).cached).toBe(true);
+    expect(new URL(page.url()).searchParams.has('model')).toBe(false);
+  });
 });

@@ -1,0 +1,270 @@
+/**
+ * The user's own corpus in Chromium: importing CSV, JSONL and JSON files through the maps panel
+ * (pick or drop), mapping columns, building their maps, reopening and deleting them, ?corpus=<url>,
+ * and a clear message for every bad input with the earlier maps and saved selections untouched.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, openApp, serveDist, waitReady, type StaticServer } from './harness';
+
+const FIXTURES = new URL('../fixtures/import/', import.meta.url).pathname;
+const DIST = new URL('../../dist/', import.meta.url).pathname;
+const fixture = (name: string) => join(FIXTURES, name);
+
+const state = (page: Page) => page.evaluate(() => window.papermap.state());
+
+/** Opens the maps panel if needed and picks a file through the page's own file chooser. */
+async function importFile(page: Page, path: string): Promise<void> {
+  if (await page.locator('#maps').isHidden()) await page.locator('#summary').click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.locator('#maps button', { hasText: 'Import a file…' }).click();
+  await (await chooser).setFiles(path);
+}
+
+/** Waits until a corpus other than `before` is on the map. */
+async function mapChanged(page: Page, before: string | null): Promise<void> {
+  await expect.poll(async () => (await state(page)).corpusHash !== before && (await state(page)).error === null, { timeout: 120_000 }).toBe(true);
+  await waitReady(page);
+}
+
+/** What IndexedDB holds: map keys, corpora and saved selections (read with the raw API, not the app's code). */
+function storedKeys(page: Page): Promise<Record<string, string[]>> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('papermap');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const stores = ['maps', 'corpora', 'selections'];
+          const tx = db.transaction(stores, 'readonly');
+          const out: Record<string, string[]> = {};
+          for (const name of stores) {
+            const request = tx.objectStore(name).getAllKeys();
+            request.onsuccess = () => (out[name] = request.result.map(String).sort());
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(out);
+          };
+        };
+      }),
+  );
+}
+
+describe('your own corpus', () => {
+  let browser: Browser;
+  let server: StaticServer;
+  let page: Page;
+  let root: string;
+  let shippedHash: string;
+
+  beforeAll(async () => {
+    // A copy of the build that also serves corpus files by URL (same origin, as a deploy would).
+    root = await mkdtemp(join(tmpdir(), 'papermap-import-'));
+    await cp(DIST, root, { recursive: true });
+    await cp(fixture('papers.jsonl'), join(root, 'data', 'papers.jsonl'));
+    server = await serveDist({ root });
+    browser = await launchChromium('wasm');
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })).newPage();
+    expect(await openApp(page, `${server.url}?device=wasm`)).toEqual([]);
+    shippedHash = (await state(page)).corpusHash!;
+    await page.locator('#progress button', { hasText: 'Hide' }).click();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('imports a CSV with awkward quoting and unicode: columns are guessed, the map is built, text stays literal', async () => {
+    const rows = Papa.parse<Record<string, string>>(await readFile(fixture('papers.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+    await importFile(page, fixture('papers.csv'));
+    await expect.poll(() => page.locator('#maps .mapping').isVisible()).toBe(true);
+    expect(await page.locator('#maps .import .file').textContent()).toContain(`papers.csv — CSV, ${rows.length} rows`);
+    expect(await page.locator('#maps select[data-field="title"]').inputValue()).toBe('title');
+    expect(await page.locator('#maps select[data-field="text"]').inputValue()).toBe('abstract');
+    expect(await page.locator('#maps select[data-field="label"]').inputValue()).toBe('category');
+    if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'import-dark.png') });
+    await page.locator('#maps button', { hasText: 'Build map' }).click();
+    await mapChanged(page, shippedHash);
+
+    const s = await state(page);
+    expect(s.papers).toBe(rows.length);
+    expect(s.corpus.name).toBe('papers.csv');
+    expect(s.corpus.param).toBe(`local:${s.corpusHash}`);
+    expect(s.ran).toContain('embed');
+    expect(new URL(page.url()).searchParams.get('corpus')).toBe(`local:${s.corpusHash}`);
+    expect(await page.locator('#summary').textContent()).toContain(`${rows.length} papers`);
+
+    // Every id from the file is on the map; awkward titles show exactly as written, and no markup ran.
+    const ids = await page.evaluate(() => window.papermap.points().map((p) => p.id));
+    expect(ids.sort()).toEqual(rows.map((r) => r.id!).sort());
+    await page.evaluate(() => ((window as unknown as { pwned: boolean }).pwned = false));
+    for (const row of rows.filter((r) => /["<]|[^\x00-\x7f]/.test(r.title!))) {
+      await page.evaluate((id) => window.papermap.open(id), row.id!);
+      expect(await page.locator('#details h2').textContent()).toBe(row.title);
+    }
+    expect(await page.locator('#details img, #details script').count()).toBe(0);
+    await page.keyboard.press('Escape');
+  });
+
+  it('imports JSONL with other column names', async () => {
+    const before = (await state(page)).corpusHash;
+    const lines = (await readFile(fixture('papers.jsonl'), 'utf8')).split('\n').filter((l) => l.trim() !== '');
+    await importFile(page, fixture('papers.jsonl'));
+    await expect.poll(() => page.locator('#maps .mapping').isVisible()).toBe(true);
+    expect(await page.locator('#maps select[data-field="title"]').inputValue()).toBe('name');
+    expect(await page.locator('#maps select[data-field="text"]').inputValue()).toBe('summary');
+    await page.locator('#maps button', { hasText: 'Build map' }).click();
+    await mapChanged(page, before);
+    expect((await state(page)).papers).toBe(lines.length);
+  });
+
+  it('a file with its own vectors and positions needs no model and no layout; search by meaning says why it is off', async () => {
+    const before = (await state(page)).corpusHash;
+    const records = JSON.parse(await readFile(fixture('papers-vectors.json'), 'utf8')) as { id: string; x: number; y: number }[];
+    await importFile(page, fixture('papers-vectors.json'));
+    await expect.poll(() => page.locator('#maps .mapping').isVisible()).toBe(true);
+    await page.locator('#maps button', { hasText: 'Build map' }).click();
+    await mapChanged(page, before);
+    const s = await state(page);
+    expect(s.papers).toBe(records.length);
+    expect(s.ran).not.toContain('embed');
+    expect(s.ran).not.toContain('layout');
+    expect(s.device).toBeNull();
+    const points = await page.evaluate(() => window.papermap.points());
+    for (const r of records) {
+      const p = points.find((q) => q.id === r.id)!;
+      expect([p.x, p.y]).toEqual([Math.fround(r.x), Math.fround(r.y)]);
+    }
+    await page.locator('#maps .close').click();
+    await page.locator('#search .mode[data-mode="semantic"]').click();
+    await page.locator('#search input').fill('speech');
+    await expect.poll(async () => (await state(page)).search?.message ?? '').toMatch(/vectors came with papers-vectors\.json/);
+    await page.locator('#search input').press('Escape');
+    await page.locator('#search .mode[data-mode="keyword"]').click();
+  });
+
+  it('lists imported corpora, reopens one from IndexedDB after a reload, and deletes one with its maps', async () => {
+    await page.locator('#summary').click();
+    const names = await page.locator('#maps .corpora .name').allTextContents();
+    expect(names).toEqual(['Shipped corpus', 'papers-vectors.json', 'papers.jsonl', 'papers.csv']);
+    const jsonl = page.locator('#maps .corpora li', { hasText: 'papers.jsonl' });
+    const before = (await state(page)).corpusHash;
+    await jsonl.locator('.corpus').click();
+    await mapChanged(page, before);
+    const jsonlHash = (await state(page)).corpusHash;
+    expect((await state(page)).cached).toBe(true);
+
+    await page.reload();
+    await waitReady(page);
+    expect((await state(page)).corpusHash).toBe(jsonlHash);
+    expect((await state(page)).cached).toBe(true);
+
+    await page.locator('#summary').click();
+    const csv = page.locator('#maps .corpora li', { hasText: 'papers.csv' });
+    const csvHash = await csv.locator('.corpus').getAttribute('data-hash');
+    await csv.locator('button', { hasText: 'Delete' }).click();
+    await csv.locator('button', { hasText: 'Confirm delete' }).click();
+    await expect.poll(() => page.locator('#maps .corpora .name').allTextContents()).toEqual(['Shipped corpus', 'papers-vectors.json', 'papers.jsonl']);
+    const stored = await storedKeys(page);
+    expect(stored.corpora).not.toContain(csvHash);
+    expect(stored.maps!.some((key) => key.includes(`|${csvHash}|`))).toBe(false);
+
+    await page.locator('#maps .corpus[data-shipped]').click();
+    await mapChanged(page, jsonlHash);
+    expect((await state(page)).corpusHash).toBe(shippedHash);
+    expect((await state(page)).cached).toBe(true);
+    expect(new URL(page.url()).searchParams.has('corpus')).toBe(false);
+  });
+
+  it('every bad input gets its own message; the map on screen, cached maps and saved selections are untouched', async () => {
+    // A saved selection on the shipped map, to check nothing touches it.
+    const someIds = (await page.evaluate(() => window.papermap.points().slice(0, 5).map((p) => p.id)));
+    await page.evaluate((ids) => window.papermap.select(ids), someIds);
+    await page.locator('#selection .save input').fill('before the bad files');
+    await page.locator('#selection .save button').click();
+    await expect.poll(async () => (await storedKeys(page)).selections!.length).toBe(1);
+    const storedBefore = await storedKeys(page);
+
+    const dir = await mkdtemp(join(tmpdir(), 'papermap-bad-'));
+    const huge = join(dir, 'huge.csv');
+    // 100 MB of valid CSV: 110,000 papers, more than a map can hold in a tab today.
+    const row = `"A paper on speech","${'An abstract about speech recognition and keyword spotting. '.repeat(15)}"\n`;
+    await writeFile(huge, 'title,abstract\n' + row.repeat(Math.ceil((100 * 1024 * 1024) / row.length)));
+    const utf16 = join(dir, 'utf16-no-bom.csv');
+    await writeFile(utf16, Buffer.from('title,abstract\nA,B\n', 'utf16le'));
+    const cases: [string, RegExp][] = [
+      [fixture('empty.csv'), /empty/i],
+      [fixture('latin1.csv'), /UTF-8/],
+      [utf16, /UTF-16|binary/],
+      [fixture('ragged.csv'), /Rows 4 and 6 have more fields than/],
+      [fixture('duplicate-ids.jsonl'), /id "[^"]+".*(lines?|rows?) \d+/i],
+      [fixture('bad-line.jsonl'), /[Ll]ine \d+/],
+      [huge, /more than 50,000 papers/],
+    ];
+    try {
+      for (const [path, message] of cases) {
+        await importFile(page, path);
+        const problem = async () => (await page.locator('#maps .import .problem').allTextContents()).join(' ');
+        // Some problems show when the file is read, others (duplicate ids) when the map is built from it.
+        await expect.poll(async () => (await problem()) !== '' || (await page.locator('#maps .mapping').isVisible()), { message: path, timeout: 60_000 }).toBe(true);
+        if ((await problem()) === '') await page.locator('#maps button', { hasText: 'Build map' }).click();
+        await expect.poll(problem, { message: path, timeout: 60_000 }).toMatch(message);
+        expect((await state(page)).corpusHash).toBe(shippedHash);
+      }
+
+      // A file without a title column: the form says what is missing and the user can map it by hand.
+      await importFile(page, fixture('no-title.csv'));
+      await expect.poll(() => page.locator('#maps .mapping').isVisible()).toBe(true);
+      await page.locator('#maps button', { hasText: 'Build map' }).click();
+      await expect.poll(() => page.locator('#maps .import .problem').textContent()).toMatch(/title/i);
+      expect(await page.locator('#maps .import .problem').textContent()).toContain('heading_text');
+      await page.locator('#maps button', { hasText: 'Cancel' }).click();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect((await state(page)).papers).toBe(336);
+    expect((await state(page)).selected.sort()).toEqual([...someIds].sort());
+    expect(await storedKeys(page)).toEqual(storedBefore);
+  });
+
+  it('a 50,000-character abstract is shortened with a warning, and the map is built', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'papermap-long-'));
+    const path = join(dir, 'long.jsonl');
+    const papers = ['speech recognition', 'graph neural networks', 'diffusion models', 'keyword spotting', 'image generation'].map((topic, i) => ({
+      title: `A study of ${topic}`,
+      abstract: i === 0 ? `We study ${topic}. `.repeat(2_500).slice(0, 50_000) : `We study ${topic} at scale.`,
+    }));
+    await writeFile(path, papers.map((p) => JSON.stringify(p)).join('\n'));
+    try {
+      const before = (await state(page)).corpusHash;
+      await importFile(page, path);
+      await expect.poll(() => page.locator('#maps .mapping').isVisible()).toBe(true);
+      await page.locator('#maps button', { hasText: 'Build map' }).click();
+      await mapChanged(page, before);
+      expect((await state(page)).papers).toBe(5);
+      expect(await page.locator('#progress').textContent()).toMatch(/shortened|cut|characters/i);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('?corpus=<url> loads a corpus file from a URL; a URL that fails says so and shows the shipped corpus', async () => {
+    const other = await (await browser.newContext()).newPage();
+    await openApp(other, `${server.url}?device=wasm&corpus=data/papers.jsonl`);
+    const s = await state(other);
+    expect(s.corpus).toEqual({ name: 'papers.jsonl', param: 'data/papers.jsonl' });
+    expect(s.papers).toBe(9);
+
+    await openApp(other, `${server.url}?device=wasm&corpus=data/missing.csv`);
+    expect((await state(other)).corpusHash).toBe(shippedHash);
+    expect(await other.locator('#progress').textContent()).toMatch(/data\/missing\.csv could not be loaded.*404/);
+    await other.context().close();
+  });
+});
