@@ -20,7 +20,7 @@ import { SearchBox, type SearchMode } from './ui/search-box';
 import { decodeUrlState, encodeUrlState, type UrlState } from './url-state';
 import { DEFAULT_MODEL_ID, isValidModelId } from './model/models';
 import { cssColour, pointColours, previewColours, topicColour } from './map/palette';
-import { colourBy, type ColourMode, type Colouring } from './map/colour-modes';
+import { COLOUR_MODES, colourBy, type ColourMode, type Colouring } from './map/colour-modes';
 import { ScatterMap, type MapView } from './map/scatter';
 import { LABEL_FONT, levelForZoom, placeLabels, topicAnchors, type PlacedLabel, type TopicAnchor } from './map/topic-labels';
 import { startPipeline, PipelineError, type PipelineRun } from './pipeline-client';
@@ -345,9 +345,10 @@ export class App {
     this.focus = null;
     this.details.hide();
     this.hidden.clear();
-    // The view, search, paper and selection of the old map mean nothing on the new one.
+    this.colourMode = 'topic';
+    // The view, colours, search, paper and selection of the old map mean nothing on the new one.
     const params = new URLSearchParams(location.search);
-    for (const key of ['view', 'q', 'qm', 'paper', 'sel']) params.delete(key);
+    for (const key of ['view', 'colour', 'q', 'qm', 'paper', 'sel']) params.delete(key);
     if (source.param) params.set('corpus', source.param);
     else params.delete('corpus');
     if (modelId !== DEFAULT_MODEL_ID) params.set('model', modelId);
@@ -479,7 +480,13 @@ export class App {
         this.colouring?.category?.forEach((c, i) => c === category && members.push(i));
         this.selection?.selection.apply(members, modifiers.subtract ? 'subtract' : modifiers.add ? 'add' : 'replace');
       },
-    });
+    }, this.colourModes());
+  }
+
+  /** Colour modes this corpus has data for: labels only come with imported files that have them. */
+  private colourModes(): ColourMode[] {
+    const labelled = this.corpus?.papers.some((p) => p.label) ?? false;
+    return COLOUR_MODES.map((m) => m.mode).filter((m) => m !== 'label' || labelled);
   }
 
   setColourMode(mode: ColourMode): void {

@@ -1,5 +1,6 @@
 /**
- * Colouring the map by a property of the papers: topic, year, source page, upvotes, or search score.
+ * Colouring the map by a property of the papers: topic, label (from an imported file), year, source
+ * page, upvotes, or search score.
  * Categorical modes give each point a category (the legend can hide categories); continuous modes
  * use a sequential ramp. Points without the property are grey. Pure: papers and topics in, colours out.
  */
@@ -7,9 +8,10 @@ import type { Paper } from '../corpus/types';
 import type { TopicTerms } from '../math/labels';
 import { NOISE_COLOUR, topicColour } from './palette';
 
-export type ColourMode = 'topic' | 'year' | 'source' | 'upvotes' | 'search';
+export type ColourMode = 'topic' | 'label' | 'year' | 'source' | 'upvotes' | 'search';
 export const COLOUR_MODES: { mode: ColourMode; label: string }[] = [
   { mode: 'topic', label: 'Topic' },
+  { mode: 'label', label: 'Label' },
   { mode: 'year', label: 'Year' },
   { mode: 'source', label: 'Source page' },
   { mode: 'upvotes', label: 'Upvotes' },
@@ -97,6 +99,19 @@ export function colourBy(mode: ColourMode, { papers, topics, topicTerms, searchS
         [...topicTerms.map((t) => ({ id: t.topic, label: t.label || `Topic ${t.topic + 1}`, colour: topicColour(t.topic), detail: t.terms.join(', ') })), { id: -1, label: 'No clear topic', colour: NOISE_COLOUR }],
         topicColour,
       );
+    case 'label': {
+      // Labels from the file (a category column), most frequent first: colours follow the big groups.
+      const counts = new Map<string, number>();
+      for (const p of papers) if (p.label) counts.set(p.label, (counts.get(p.label) ?? 0) + 1);
+      const labels = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || a.localeCompare(b));
+      const index = new Map(labels.map((label, k) => [label, k]));
+      return categorical(
+        n,
+        (i) => index.get(papers[i]!.label ?? '') ?? -1,
+        [...labels.map((label, k) => ({ id: k, label, colour: topicColour(k) })), { id: -1, label: 'No label', colour: NOISE_COLOUR }],
+        topicColour,
+      );
+    }
     case 'year': {
       const years = [...new Set(papers.map((p) => p.year).filter((y): y is number => y !== null))].sort((a, b) => a - b);
       const colourOfYear = (k: number) => ramp(years.length > 1 ? k / (years.length - 1) : 1);

@@ -12,9 +12,10 @@ export interface LegendActions {
   select(category: number, modifiers: { add: boolean; subtract: boolean }): void;
 }
 
-export function renderLegend(mode: ColourMode, legend: Colouring['legend'], hidden: ReadonlySet<number>, actions: LegendActions): void {
+/** `modes`: the colour modes this corpus has data for. */
+export function renderLegend(mode: ColourMode, legend: Colouring['legend'], hidden: ReadonlySet<number>, actions: LegendActions, modes: readonly ColourMode[]): void {
   const root = byId('legend');
-  const picker = el('select', { attrs: { 'aria-label': 'Colour by' } }, ...COLOUR_MODES.map(({ mode: m, label }) => el('option', { text: label, attrs: { value: m, ...(m === mode ? { selected: '' } : {}) } })));
+  const picker = el('select', { attrs: { 'aria-label': 'Colour by' } }, ...COLOUR_MODES.filter((m) => modes.includes(m.mode)).map(({ mode: m, label }) => el('option', { text: label, attrs: { value: m, ...(m === mode ? { selected: '' } : {}) } })));
   picker.addEventListener('change', () => actions.setMode(picker.value as ColourMode));
   const header = el('header', {}, el('h3', { text: 'Colour by' }), picker);
 

@@ -111,6 +111,14 @@ describe('your own corpus', () => {
     }
     expect(await page.locator('#details img, #details script').count()).toBe(0);
     await page.keyboard.press('Escape');
+
+    // The file's label column colours the map.
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(r.category!, (counts.get(r.category!) ?? 0) + 1);
+    await page.locator('#legend select').selectOption('label');
+    const legend = await page.locator('#legend .topic .label').allTextContents();
+    expect(legend).toEqual([...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || a.localeCompare(b)));
+    await page.locator('#legend select').selectOption('topic');
   });
 
   it('imports JSONL with other column names', async () => {
@@ -232,6 +240,19 @@ describe('your own corpus', () => {
     expect((await state(page)).papers).toBe(336);
     expect((await state(page)).selected.sort()).toEqual([...someIds].sort());
     expect(await storedKeys(page)).toEqual(storedBefore);
+  });
+
+  it('a file dropped on the map opens the import form', async () => {
+    const text = await readFile(fixture('papers.csv'), 'utf8');
+    if (await page.locator('#maps').isVisible()) await page.locator('#maps .close').click();
+    await page.evaluate((csv) => {
+      const data = new DataTransfer();
+      data.items.add(new File([csv], 'dropped.csv', { type: 'text/csv' }));
+      document.getElementById('map')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, text);
+    await expect.poll(() => page.locator('#maps .import .file').textContent()).toMatch(/^dropped\.csv — CSV, 12 rows/);
+    await page.locator('#maps button', { hasText: 'Cancel' }).click();
+    expect(await page.locator('#maps .import').textContent()).toBe('');
   });
 
   it('a 50,000-character abstract is shortened with a warning, and the map is built', async () => {

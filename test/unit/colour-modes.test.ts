@@ -8,6 +8,14 @@ const papers = [paper({ year: 2020, upvotes: 1 }), paper({ year: 2024, upvotes: 
 const context = { papers, topics: Int32Array.from([0, 0, 1, -1]), topicTerms: [{ topic: 0, size: 2, terms: ['a'], label: 'A' }, { topic: 1, size: 1, terms: ['b'], label: 'B' }], searchScores: null };
 
 describe('colour modes', () => {
+  it('labels from a file are categories, most frequent first; papers without one are grey', () => {
+    const labelled = [paper({ label: 'speech' }), paper({ label: 'graphs' }), paper({ label: 'graphs' }), paper({})];
+    const c = colourBy('label', { ...context, papers: labelled });
+    expect(c.legend.kind === 'categories' && c.legend.items.map((i) => [i.label, i.count])).toEqual([['graphs', 2], ['speech', 1], ['No label', 1]]);
+    expect(Array.from(c.category!)).toEqual([1, 0, 0, -1]);
+    expect(Array.from(c.rgb.slice(9, 12))).toEqual(NOISE_COLOUR);
+  });
+
   it('years are ordered categories on a sequential ramp; no year is grey', () => {
     const c = colourBy('year', context);
     expect(c.legend.kind === 'categories' && c.legend.items.map((i) => [i.label, i.count])).toEqual([['2020', 2], ['2024', 1], ['No year given', 1]]);
