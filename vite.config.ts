@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation turns on SharedArrayBuffer, so onnxruntime-web can use WASM threads.
@@ -7,6 +7,34 @@ const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+
+/**
+ * The built app's Content-Security-Policy, as a <meta> tag so it holds on any static host: scripts and
+ * workers only from the app's own files (no inline script, no eval; 'wasm-unsafe-eval' because
+ * onnxruntime-web compiles WebAssembly), connections to the app's origin and the Hugging Face hub (for
+ * pretrained models) only, no plugins, no framing of forms elsewhere. Build only: Vite's dev server
+ * injects inline scripts.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co",
+  "img-src 'self' data: blob:",
+  "style-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'papermap-csp',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  };
+}
 
 export default defineConfig({
   // Relative base: the built dist/ works from any sub-path of any static host.
@@ -20,6 +48,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 2048,
   },
   plugins: [
+    contentSecurityPolicy(),
     // The offline cache: a Workbox service worker precaches everything the app needs from its own
     // origin (shell, workers, corpus, embedded model, onnxruntime-web's WASM), each file pinned to its
     // revision. A new deploy installs a complete new set beside the old one and waits: the page keeps

@@ -11,6 +11,20 @@ export function paperMeta(paper: Paper): string[] {
   return parts;
 }
 
+/**
+ * A paper's link, if it is safe to follow: only http(s) URLs become links (a `javascript:` or `data:`
+ * URL from an untrusted file would run or show content in the page's name).
+ */
+export function safeLink(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface Neighbour {
   index: number;
   title: string;
@@ -39,6 +53,8 @@ export class DetailsPanel {
       el('dd', { text: paper.sources.length > 0 ? paper.sources.join(', ') : 'unknown' }),
       el('dt', { text: 'Id' }),
       el('dd', { text: paper.id }),
+      ...(paper.label ? [el('dt', { text: 'Label' }), el('dd', { text: paper.label })] : []),
+      ...(paper.url ? [el('dt', { text: 'Link' }), this.link(paper.url)] : []),
     );
     this.root.replaceChildren(
       close,
@@ -51,6 +67,13 @@ export class DetailsPanel {
     );
     this.root.hidden = false;
     this.root.scrollTop = 0;
+  }
+
+  /** An http(s) link opens in a new tab without access to this page; anything else is shown as text. */
+  private link(url: string): HTMLElement {
+    const href = safeLink(url);
+    if (!href) return el('dd', { text: url, title: 'Not an http(s) link: shown, not linked' });
+    return el('dd', {}, el('a', { text: url, attrs: { href, target: '_blank', rel: 'noopener noreferrer' } }));
   }
 
   /** The nearest papers in embedding space; clicking one flies to it. */

@@ -1,16 +1,12 @@
 /** The hover tooltip: a paper's title near the pointer. */
-import { byId } from './dom';
+import { byId, el } from './dom';
 
 export class Tooltip {
   private readonly root = byId('tooltip');
 
   show(title: string, meta: string, x: number, y: number): void {
-    this.root.replaceChildren(title);
-    if (meta) {
-      const small = document.createElement('small');
-      small.textContent = meta;
-      this.root.append(small);
-    }
+    // The title is clamped to a few lines: a title from a file can be one 10,000-character word.
+    this.root.replaceChildren(el('span', { className: 'title', text: title }), ...(meta ? [el('small', { text: meta })] : []));
     this.root.hidden = false;
     // Keep it inside the window: flip to the left/top near the right/bottom edges.
     const { innerWidth, innerHeight } = window;

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { Selection } from '../../src/selection/store';
-import { bibtexEscape, titleList, toBibtex, toCsv, toJson, type ExportRow } from '../../src/selection/export';
+import { bibtexEscape, bibtexKey, titleList, toBibtex, toCsv, toJson, type ExportRow } from '../../src/selection/export';
 import { openDatabase } from '../../src/cache/db';
 import { SavedSelections, resolveIds } from '../../src/cache/selections';
 
@@ -60,6 +60,12 @@ describe('exports', () => {
     expect(parsed.data[1]!.authors).toBe('');
   });
 
+  it('CSV defuses cells a spreadsheet would run as formulas', () => {
+    const formulas = ['=HYPERLINK("http://evil.example")', '+1+1', '-2+3', '@SUM(A1)'].map((title, k) => ({ ...plain, id: `f${k}`, title }));
+    const parsed = Papa.parse<Record<string, string>>(toCsv(formulas), { header: true, skipEmptyLines: true });
+    expect(parsed.data.map((r) => r.title)).toEqual(formulas.map((f) => `'${f.title}`));
+  });
+
   it('JSON round-trips the papers exactly', () => {
     const parsed = JSON.parse(toJson([awkward, plain], { corpusHash: 'h', model: 'm' }));
     expect(parsed).toMatchObject({ format: 'papermap-selection', count: 2, corpusHash: 'h', model: 'm' });
@@ -83,6 +89,7 @@ describe('exports', () => {
     const abstract = /abstract = \{(.*)\},/.exec(entries[0]!)![1]!;
     expect(unescape(abstract)).toBe(awkward.abstract.replace(/\s+/g, ' '));
     expect(entries[0]).toMatch(/^@misc\{p1,/);
+    expect(bibtexKey('10.1000/x y,{z}')).toBe('10.1000-x-y-z');
     expect(entries[1]).toMatch(/year = \{2024\}/);
   });
 
