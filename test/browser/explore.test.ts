@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, paintedPixels, startApp, type AppSession } from './harness';
+import { openApp, paintedPixels, startApp, type AppSession, mapScreenshot } from './harness';
 import type { Corpus } from '../../src/corpus/types';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
@@ -137,10 +137,7 @@ describe('colour modes', () => {
     const { page, close } = await startApp({ context: { colorScheme: 'dark' }, hideProgress: true });
     try {
       const pixels = async () => {
-        const hide = await page.addStyleTag({ content: '.panel, .topbar, .toolbar, .tooltip { visibility: hidden !important; }' });
-        const shot = await page.locator('#map').screenshot();
-        await hide.evaluate((node) => (node as Element).remove());
-        return paintedPixels(shot, [15, 18, 24]).painted;
+        return paintedPixels(await mapScreenshot(page), [15, 18, 24]).painted;
       };
       await page.locator('#legend select').selectOption('year');
       expect((await page.evaluate(() => window.papermap.state())).colour).toBe('year');

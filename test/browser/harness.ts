@@ -115,6 +115,20 @@ export function paintedPixels(png: Buffer, background: [number, number, number])
   return { painted, hues: hues.size };
 }
 
+/**
+ * Screenshots only the map's own pixels: the panels floating over it are hidden meanwhile (through
+ * the CSSOM: the app's Content-Security-Policy refuses injected <style> tags, as it should).
+ */
+export async function mapScreenshot(page: Page, target: 'map' | 'page' = 'map'): Promise<Buffer> {
+  const overlays = '.panel, .topbar, .toolbar, .tooltip, .toast';
+  await page.evaluate((selector) => document.querySelectorAll<HTMLElement>(selector).forEach((e) => e.style.setProperty('visibility', 'hidden', 'important')), overlays);
+  try {
+    return target === 'map' ? await page.locator('#map').screenshot() : await page.screenshot();
+  } finally {
+    await page.evaluate((selector) => document.querySelectorAll<HTMLElement>(selector).forEach((e) => e.style.removeProperty('visibility')), overlays);
+  }
+}
+
 export interface AppSession {
   server: StaticServer;
   browser: Browser;

@@ -1,7 +1,7 @@
 /** The map on a 390 px wide phone screen, driven by touch. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { paintedPixels, startApp, type AppSession } from './harness';
+import { paintedPixels, startApp, type AppSession, mapScreenshot } from './harness';
 
 describe('on a phone', () => {
   let app: AppSession;
@@ -20,9 +20,7 @@ describe('on a phone', () => {
       expect(box.x, selector).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width, selector).toBeLessThanOrEqual(390);
     }
-    const hide = await page.addStyleTag({ content: '.panel, .topbar, .toolbar { visibility: hidden !important; }' });
-    const { painted, hues } = paintedPixels(await page.screenshot(), [15, 18, 24]);
-    await hide.evaluate((node) => (node as Element).remove());
+    const { painted, hues } = paintedPixels(await mapScreenshot(page, 'page'), [15, 18, 24]);
     expect(painted).toBeGreaterThan(336 * 20);
     expect(hues).toBeGreaterThanOrEqual(3);
     await page.screenshot({ path: new URL('../../test-results/phone-dark.png', import.meta.url).pathname });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, openApp, paintedPixels, serveDist, waitReady, type BrowserMode, type StaticServer } from './harness';
+import { launchChromium, openApp, paintedPixels, serveDist, waitReady, type BrowserMode, type StaticServer, mapScreenshot } from './harness';
 import type { Corpus } from '../../src/corpus/types';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
@@ -19,10 +19,7 @@ async function mapPixels(page: Page) {
     return [r, g, b] as [number, number, number];
   });
   // Only the map's own pixels count: hide the panels floating over it for the shot.
-  const hide = await page.addStyleTag({ content: '.panel, .topbar, .tooltip { visibility: hidden !important; }' });
-  const shot = await page.locator('#map').screenshot();
-  await hide.evaluate((node) => (node as Element).remove());
-  return paintedPixels(shot, background);
+  return paintedPixels(await mapScreenshot(page), background);
 }
 
 /** A paper whose point is far from every other point on screen, so hovering it is unambiguous. */
