@@ -4,6 +4,9 @@
  * Mean pooling + L2 normalisation. A WebGPU failure, at load or mid-run, raises GpuFailure with what
  * was embedded so far: a lost device leaves onnxruntime-web unusable in this worker, even for WASM
  * sessions, so a fresh worker carries on (see pipeline-client.ts).
+ *
+ * The same code runs in Node for `npm run eval`: scripts/lib/node-ort.ts hands transformers.js
+ * onnxruntime-web (its WASM backend) in place of onnxruntime-node.
  */
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { DEFAULT_MODEL_ID } from '../src/model/models';
@@ -26,14 +29,26 @@ async function destroyGpuDevice(): Promise<void> {
   device?.destroy();
 }
 
+/** Where a JS runtime (here: Node, for npm run eval) hands transformers.js the ONNX runtime to use. */
+const GIVEN_ORT = Symbol.for('onnxruntime');
+
+/**
+ * transformers.js's options for a device. Given a runtime through GIVEN_ORT, transformers.js knows no
+ * device names, so the execution provider that its 'wasm' (or 'webgpu') device stands for is named directly.
+ */
+function deviceOptions(device: Device) {
+  return GIVEN_ORT in globalThis ? { device: 'auto' as const, session_options: { executionProviders: [device] } } : { device };
+}
+
 function configureRuntime(options: EmbedderOptions): void {
   // transformers.js wants a path here, not a full URL (a URL makes the tokenizer config load as undefined).
-  env.localModelPath = new URL(options.modelsUrl).pathname;
+  const models = new URL(options.modelsUrl);
+  env.localModelPath = models.protocol === 'file:' ? decodeURIComponent(models.pathname) : models.pathname;
   env.allowLocalModels = true;
   // The embedded model only exists locally; other ids may come from the hub when online.
   env.allowRemoteModels = options.modelId !== DEFAULT_MODEL_ID;
-  // Self-hosted model files are cached by the app's own offline cache, not a second copy here.
-  env.useBrowserCache = options.modelId !== DEFAULT_MODEL_ID;
+  // Self-hosted model files are cached by the app's own offline cache, not a second copy here; Node has no Cache API.
+  env.useBrowserCache = options.modelId !== DEFAULT_MODEL_ID && typeof caches !== 'undefined';
   const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
   if (onnx.wasm) {
     onnx.wasm.wasmPaths = { mjs: options.ortUrl + ORT_FILES.mjs, wasm: options.ortUrl + ORT_FILES.wasm };
@@ -76,7 +91,7 @@ export class Embedder {
 
   private static async open(modelId: string, device: Device): Promise<FeatureExtractionPipeline> {
     try {
-      return (await pipeline('feature-extraction', modelId, { device, dtype: 'fp32' })) as FeatureExtractionPipeline;
+      return (await pipeline('feature-extraction', modelId, { ...deviceOptions(device), dtype: 'fp32' })) as FeatureExtractionPipeline;
     } catch (error) {
       const where = modelId === DEFAULT_MODEL_ID ? `models/${modelId}/ (run npm run build-model)` : `models/${modelId}/ or, when online, the Hugging Face hub`;
       throw new Error(`model "${modelId}" could not be loaded on ${device} from ${where}: ${describe(error)}`);

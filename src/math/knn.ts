@@ -68,3 +68,34 @@ export function exactCosineKnn(vectors: Float32Array, n: number, d: number, k: n
   for (let i = 0; i < distances.length; i++) distances[i] = Math.max(0, distances[i]!);
   return { k, indices, distances };
 }
+
+/**
+ * Exact k-nearest neighbours by Euclidean distance, for low-dimensional points (the 2D map), in the
+ * same shape as exactCosineKnn: each point first at distance 0, then the k − 1 nearest others.
+ */
+export function exactEuclideanKnn(points: Float32Array, n: number, d: number, k: number): KnnGraph {
+  if (k > n) throw new Error(`k = ${k} neighbours asked of only ${n} points`);
+  const indices = new Int32Array(n * k);
+  const distances = new Float32Array(n * k).fill(Infinity);
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    indices[base] = i;
+    distances[base] = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      let sum = 0;
+      for (let c = 0; c < d; c++) sum += (points[i * d + c]! - points[j * d + c]!) ** 2;
+      const dist = Math.sqrt(sum);
+      if (k < 2 || dist >= distances[base + k - 1]!) continue;
+      let pos = k - 1;
+      while (pos > 1 && distances[base + pos - 1]! > dist) {
+        distances[base + pos] = distances[base + pos - 1]!;
+        indices[base + pos] = indices[base + pos - 1]!;
+        pos--;
+      }
+      distances[base + pos] = dist;
+      indices[base + pos] = j;
+    }
+  }
+  return { k, indices, distances };
+}

@@ -1,0 +1,52 @@
+/**
+ * npm run eval -- <corpus.jsonl|csv|json> [--label-field label] [--model <id>] [--models <dir>] [--json]
+ * Runs the app's pipeline on a labeled corpus in Node, beside a TF-IDF cosine baseline, and reports
+ * how well each agrees with the labels (see scripts/lib/eval.ts). Progress goes to stderr.
+ */
+import { parseArgs } from 'node:util';
+import { evaluate, formatReport } from './lib/eval';
+
+const usage = 'usage: npm run eval -- <corpus.jsonl|csv|json> [--label-field label] [--model <id>] [--models <dir>] [--json]';
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        'label-field': { type: 'string', default: 'label' },
+        model: { type: 'string' },
+        models: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    console.error(usage);
+    return 2;
+  }
+  try {
+    const report = await evaluate(positionals[0]!, {
+      labelField: values['label-field'],
+      ...(values.model ? { modelId: values.model } : {}),
+      ...(values.models ? { modelsDir: values.models } : {}),
+      onProgress: (line) => console.error(line),
+    });
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    return 0;
+  } catch (error) {
+    console.error(`eval failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main();
