@@ -10,7 +10,7 @@ import { MAP_SCHEMA, MapCache, colourTopics, mapKey, mapModelKey, type MapEntry 
 import { CorpusStore, type StoredCorpus } from './cache/corpora';
 import { CorpusImport } from './corpus/import-client';
 import type { ImportResult } from './corpus/import';
-import { openDatabase } from './cache/db';
+import { openPapermapDatabase } from './cache/db';
 import { SavedSelections } from './cache/selections';
 import { SelectionController } from './selection/controller';
 import { buildKeywordIndex, keywordSearch, queryWords, type KeywordIndex, type SearchHit } from './search/keyword';
@@ -211,11 +211,16 @@ export class App {
       },
       updateReady: (apply) => this.offlineView.offerUpdate(apply),
     });
-    const db = await openDatabase();
+    const { db, problem } = await openPapermapDatabase({
+      onTakenOver: () => {
+        this.cacheProblem = 'A newer version of Papermap opened in another tab and took over this browser\'s storage: this tab no longer saves maps or selections. Reload it.';
+        this.progress.note(this.cacheProblem, 'warning');
+      },
+    });
     this.cache = db ? new MapCache(db) : null;
     this.saved = db ? new SavedSelections(db) : null;
     this.corpora = db ? new CorpusStore(db) : null;
-    if (!this.cache) this.cacheProblem = 'IndexedDB is not available (private mode?): the map will be recomputed on every visit';
+    if (problem) this.cacheProblem = `Maps are not cached: ${problem}. The map is computed on every visit.`;
 
     let source: MapSource;
     try {

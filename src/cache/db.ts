@@ -1,6 +1,8 @@
 /**
  * Papermap's IndexedDB database: computed maps, saved selections and imported corpora, versioned together.
- * A newer app version opening it in another tab closes this connection so the upgrade can proceed.
+ * Every way of not getting it (private mode, storage disabled, another tab holding an older version
+ * open, a newer version of the app having upgraded it) is reported in one sentence, and the app then
+ * runs without a cache rather than failing.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { MapEntry } from './maps';
@@ -9,6 +11,8 @@ import type { StoredCorpus } from './corpora';
 
 export const DB_NAME = 'papermap';
 const DB_VERSION = 3;
+/** How long to wait for another tab to let go of an older version before running without the cache. */
+const BLOCKED_WAIT_MS = 3000;
 
 export interface PapermapDB extends DBSchema {
   maps: { key: string; value: MapEntry };
@@ -18,21 +22,52 @@ export interface PapermapDB extends DBSchema {
 
 export type Database = IDBPDatabase<PapermapDB>;
 
-/** Opens (and creates or upgrades) the database; null when IndexedDB is unavailable or blocked. */
-export async function openDatabase(name = DB_NAME): Promise<Database | null> {
+export type OpenResult = { db: Database; problem: null } | { db: null; problem: string };
+
+export interface OpenOptions {
+  name?: string;
+  /** Called when another tab (a newer version of the app) needs this connection closed to upgrade. */
+  onTakenOver?: () => void;
+  blockedWaitMs?: number;
+}
+
+/** Opens (and creates or upgrades) the database, or says why it cannot be used. */
+export async function openPapermapDatabase(options: OpenOptions = {}): Promise<OpenResult> {
+  if (typeof indexedDB === 'undefined') return { db: null, problem: 'this browser gives the page no IndexedDB (private mode?)' };
+  let blocked: () => void = () => undefined;
+  const wasBlocked = new Promise<void>((resolve) => (blocked = resolve));
   try {
-    const db: Database = await openDB<PapermapDB>(name, DB_VERSION, {
-      upgrade(database, oldVersion) {
-        if (oldVersion < 1) database.createObjectStore('maps', { keyPath: 'key' });
-        if (oldVersion < 2) database.createObjectStore('selections', { keyPath: 'id' }).createIndex('byCorpus', 'corpusHash');
-        if (oldVersion < 3) database.createObjectStore('corpora', { keyPath: 'hash' });
+    const opening = openDB<PapermapDB>(options.name ?? DB_NAME, DB_VERSION, {
+      // Creates whatever store is missing, rather than trusting the old version number to say what exists.
+      upgrade(database) {
+        const has = (store: string) => database.objectStoreNames.contains(store as 'maps');
+        if (!has('maps')) database.createObjectStore('maps', { keyPath: 'key' });
+        if (!has('selections')) database.createObjectStore('selections', { keyPath: 'id' }).createIndex('byCorpus', 'corpusHash');
+        if (!has('corpora')) database.createObjectStore('corpora', { keyPath: 'hash' });
       },
-      blocking() {
-        db.close();
+      blocked: () => blocked(),
+      // A newer version of the app in another tab wants to upgrade: let it, and stop using the cache here.
+      blocking: () => {
+        void opening.then((db) => db.close());
+        options.onTakenOver?.();
       },
     });
-    return db;
-  } catch {
-    return null;
+    const timeout = wasBlocked.then(() => new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), options.blockedWaitMs ?? BLOCKED_WAIT_MS)));
+    const winner = await Promise.race([opening, timeout]);
+    if (winner === 'blocked') {
+      // If the other tab lets go later, the connection that then opens is not needed.
+      void opening.then((db) => db.close(), () => undefined);
+      return { db: null, problem: 'another Papermap tab keeps an older version of its storage open: close it (or reload it) to cache maps' };
+    }
+    return { db: winner, problem: null };
+  } catch (error) {
+    const name = error instanceof DOMException ? error.name : '';
+    if (name === 'VersionError') return { db: null, problem: 'a newer version of Papermap has upgraded this browser\'s storage: reload to get it' };
+    return { db: null, problem: `IndexedDB cannot be opened (${error instanceof Error ? error.message : String(error)}; private mode?)` };
   }
+}
+
+/** Opens the database; null when it cannot be used (see openPapermapDatabase for why). */
+export async function openDatabase(name = DB_NAME): Promise<Database | null> {
+  return (await openPapermapDatabase({ name })).db;
 }

@@ -67,8 +67,8 @@ export class SelectionController {
       copyTitles: () => void this.copyTitles(),
       save: (name) => void this.saveAs(name),
       restore: (s) => this.restore(s),
-      rename: (s, name) => void this.saved?.rename(s.id, name).then(() => this.refreshSaved()),
-      remove: (s) => void this.saved?.remove(s.id).then(() => this.refreshSaved()),
+      rename: (s, name) => void this.storage('rename the selection', (saved) => saved.rename(s.id, name)),
+      remove: (s) => void this.storage('delete the selection', (saved) => saved.remove(s.id)),
     });
     this.selection.subscribe(() => this.changed());
     void this.refreshSaved();
@@ -168,6 +168,17 @@ export class SelectionController {
     } catch (error) {
       this.panel.say(`Could not copy to the clipboard (${error instanceof Error ? error.message : String(error)}).`);
     }
+  }
+
+  /** A change to the saved selections; a storage failure is said in the panel, not thrown. */
+  private async storage(what: string, change: (saved: SavedSelections) => Promise<void>): Promise<void> {
+    try {
+      if (!this.saved) throw new Error('browser storage (IndexedDB) is not available here');
+      await change(this.saved);
+    } catch (error) {
+      this.panel.say(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    await this.refreshSaved();
   }
 
   private async refreshSaved(): Promise<void> {

@@ -79,3 +79,112 @@ describe('on the WASM path', () => {
     expect((await page.evaluate(() => window.papermap.state())).ran).toContain('layout');
   });
 });
+
+/** Opens a raw IndexedDB connection to the app's database from a page of its origin, as another tab would. */
+async function holdDatabase(page: Page, version: number): Promise<'success' | 'blocked' | string> {
+  return page.evaluate(
+    (v) =>
+      new Promise<string>((resolve) => {
+        const request = indexedDB.open('papermap', v);
+        request.onblocked = () => resolve('blocked');
+        request.onsuccess = () => {
+          (window as unknown as { held: IDBDatabase }).held = request.result;
+          resolve('success');
+        };
+        request.onerror = () => resolve(String(request.error));
+      }),
+    version,
+  );
+}
+
+describe('storage faults: the map still shows, a message says it is not cached, nothing is lost', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium('wasm');
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  const state = (page: Page) => page.evaluate(() => window.papermap.state());
+
+  it('a full storage quota: the map is drawn and the panel says it is not saved', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(server.url).origin, quotaSize: 64 * 1024 });
+    await page.goto(`${server.url}?device=wasm`);
+    expect(await readyOutcome(page)).toBe('ready');
+    await expect.poll(async () => (await state(page)).cacheProblem).toMatch(/not saved for next time: browser storage is full/);
+    expect((await state(page)).papers).toBe(336);
+    expect(await page.locator('#progress').textContent()).toMatch(/storage is full/);
+    await page.reload();
+    expect(await readyOutcome(page)).toBe('ready');
+    expect((await state(page)).cached).toBe(false);
+    await context.close();
+  });
+
+  it('no IndexedDB at all (private mode): the map is computed and the panel says it is not cached', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }));
+    const page = await context.newPage();
+    await page.goto(`${server.url}?device=wasm`);
+    expect(await readyOutcome(page)).toBe('ready');
+    const s = await state(page);
+    expect(s.papers).toBe(336);
+    expect(s.cacheProblem).toMatch(/no IndexedDB/);
+    expect(await page.locator('#progress').textContent()).toMatch(/not cached/);
+    await context.close();
+  });
+
+  it('another tab holding an older version open: the map shows without the cache, and caches once that tab is gone', async () => {
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    await other.goto(`${server.url}manifest.webmanifest`);
+    expect(await holdDatabase(other, 2)).toBe('success');
+    const page = await context.newPage();
+    await page.goto(`${server.url}?device=wasm`);
+    expect(await readyOutcome(page)).toBe('ready');
+    expect((await state(page)).papers).toBe(336);
+    expect((await state(page)).cacheProblem).toMatch(/another Papermap tab keeps an older version/);
+    expect(await page.locator('#progress').textContent()).toMatch(/another Papermap tab/);
+
+    await other.evaluate(() => (window as unknown as { held: IDBDatabase }).held.close());
+    await page.reload();
+    expect(await readyOutcome(page)).toBe('ready');
+    expect((await state(page)).cacheProblem).toBeNull();
+    await page.reload();
+    expect(await readyOutcome(page)).toBe('ready');
+    expect((await state(page)).cached).toBe(true);
+    await context.close();
+  });
+
+  it('a newer version upgrading the storage from another tab: this tab lets it, keeps its map, and says so', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}?device=wasm`);
+    expect(await readyOutcome(page)).toBe('ready');
+    const other = await context.newPage();
+    await other.goto(`${server.url}manifest.webmanifest`);
+    // The upgrade is not blocked: this tab closes its connection when asked.
+    expect(await holdDatabase(other, 4)).toBe('success');
+    await expect.poll(async () => (await state(page)).cacheProblem).toMatch(/newer version of Papermap opened in another tab/);
+    expect((await state(page)).papers).toBe(336);
+
+    // Saving a selection now fails with a message in the panel, not an exception.
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.evaluate(() => window.papermap.select(window.papermap.points().slice(0, 3).map((p) => p.id)));
+    await page.locator('#selection .save input').fill('after the upgrade');
+    await page.locator('#selection .save button').click();
+    await expect.poll(() => page.locator('#selection .message').textContent()).toMatch(/Could not save the selection/);
+    expect(errors).toEqual([]);
+
+    // Reopened, this (older) version cannot use the upgraded storage: it says so and still draws the map.
+    await other.evaluate(() => (window as unknown as { held: IDBDatabase }).held.close());
+    await page.reload();
+    expect(await readyOutcome(page)).toBe('ready');
+    expect((await state(page)).papers).toBe(336);
+    expect((await state(page)).cacheProblem).toMatch(/newer version of Papermap has upgraded this browser's storage/);
+    await context.close();
+  });
+});
