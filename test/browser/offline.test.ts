@@ -37,8 +37,8 @@ describe('offline', () => {
     await rm(deploy, { recursive: true, force: true });
   });
 
-  it('after one online visit, the map, search, details and lasso work with the network off and the server gone', async () => {
-    const server = await serveDist({ base: '/papermap/' });
+  for (const isolated of [false, true]) it(`after one online visit, the map, search, details and lasso work with the network off and the server gone (${isolated ? 'with' : 'without'} COOP/COEP)`, async () => {
+    const server = await serveDist({ base: '/papermap/', isolated });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     const page = await firstVisit(context, `${server.url}?device=wasm`);
     expect(await page.locator('#offline').textContent()).toBe('Available offline');
@@ -53,6 +53,8 @@ describe('offline', () => {
     expect(s.papers).toBe(336);
     expect(s.cached).toBe(true);
     expect(s.error).toBeNull();
+    // The saved copy keeps the host's headers: isolated (WASM threads) exactly when the host was.
+    expect(s.isolated).toBe(isolated);
     // (Playwright's offline mode leaves navigator.onLine true, so the chip's "Offline" wording is not checked here.)
     expect(await page.locator('#offline').getAttribute('data-status')).toBe('ready');
     expect(paintedPixels(await page.locator('#map').screenshot(), [15, 18, 24]).painted).toBeGreaterThan(2000);
