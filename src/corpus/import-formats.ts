@@ -93,8 +93,11 @@ export function csvReader(name: string, limits: ImportLimits): TableReader {
       const row = result.data;
       const number = out.rows.length + 2;
       for (const error of result.errors) {
-        if (error.code === 'TooFewFields') tooFew.push(number);
-        else if (error.code === 'TooManyFields') {
+        if (error.code === 'TooFewFields') {
+          tooFew.push(number);
+          // Left empty, so that every row has every column of the header.
+          for (const field of result.meta.fields ?? []) row[field] ??= '';
+        } else if (error.code === 'TooManyFields') {
           tooMany.push(number);
           const extra = Array.isArray(row.__parsed_extra) ? row.__parsed_extra.length : 0;
           fieldCounts = { expected: result.meta.fields?.length ?? 0, most: Math.max(fieldCounts.most, (result.meta.fields?.length ?? 0) + extra) };
@@ -177,6 +180,8 @@ export function jsonlReader(name: string, limits: ImportLimits): TableReader {
   };
   return {
     push(text) {
+      // A piece without a line break only lengthens the line: splitting the whole of it again for each piece would make a long line quadratic.
+      if (!text.includes('\n')) return void (partial += text);
       const lines = (partial + text).split('\n');
       partial = lines.pop()!;
       for (const l of lines) readLine(l);

@@ -11,22 +11,34 @@ const megabytes = (bytes: number) => `${Math.ceil(bytes / MB).toLocaleString('en
 /** Enough text to tell JSON from JSONL by a complete first line, and for PapaParse to guess the delimiter. */
 const HEAD_CHARS = 1024 * 1024;
 
-/** Index of the first byte that is not valid UTF-8, or -1. Only used to say where a decode failed. */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
+/**
+ * Index of the first byte that is not valid UTF-8, or -1. A character cut by the end of the buffer is
+ * invalid only at the end of the file (`final`); before that, the next chunk completes it. Only used to
+ * say where a decode failed.
+ */
+export function firstInvalidUtf8(bytes: Uint8Array, final = false): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i]!;
     const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
     if (need < 0) return i;
     for (let k = 1; k <= need; k++) {
-      // A sequence cut by the end of the buffer is not an error: the next chunk completes it.
-      if (i + k >= bytes.length) return -1;
-      if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+      if (i + k >= bytes.length) return final ? i : -1;
+      // As TextDecoder: the second byte's range rules out overlong forms, surrogates and code points past U+10FFFF.
+      const [low, high] = k > 1 ? [0x80, 0xbf] : b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+      if (bytes[i + k]! < low || bytes[i + k]! > high) return i;
     }
     i += need + 1;
   }
   return -1;
 }
+
+const concatBytes = (a: Uint8Array, b: Uint8Array) => {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
 
 /** Windows-1252's characters for bytes 0x80–0x9F (where it differs from Latin-1; blanks are unassigned), to show what a byte probably meant. */
 const WINDOWS_1252 = '€ ‚ƒ„…†‡ˆ‰Š‹Œ Ž  ‘’“”•–—˜™š›œ žŸ';
@@ -46,9 +58,18 @@ export class ByteDecoder {
   private encoding = 'utf-8';
   private lines = 0;
   private bytes = 0;
+  /** The first bytes, held until there are two: a byte-order mark may come split over chunks. */
+  private head: Uint8Array = new Uint8Array(0);
+  /** The last three bytes decoded: a character the decoder holds to complete starts in them. */
+  private tail: Uint8Array = new Uint8Array(0);
 
   push(chunk: Uint8Array, last = false): string {
     if (this.decoder === null) {
+      chunk = concatBytes(this.head, chunk);
+      if (chunk.length < 2 && !last) {
+        this.head = chunk;
+        return '';
+      }
       if (chunk[0] === 0xff && chunk[1] === 0xfe) this.encoding = 'utf-16le';
       else if (chunk[0] === 0xfe && chunk[1] === 0xff) this.encoding = 'utf-16be';
       // The decoders drop their own byte-order mark.
@@ -58,24 +79,30 @@ export class ByteDecoder {
     try {
       text = this.decoder.decode(chunk, { stream: !last });
     } catch {
-      throw this.encodingError(chunk);
+      throw this.encodingError(chunk, last);
     }
     if (this.bytes === 0 && this.encoding === 'utf-8' && text.includes('\u0000')) {
       throw new ImportError('The file contains NUL bytes, so it is not UTF-8 text: it may be UTF-16 without a byte-order mark or a binary file; save it as UTF-8 CSV or JSON.');
     }
     this.bytes += chunk.length;
+    this.tail = (chunk.length >= 3 ? chunk : concatBytes(this.tail, chunk)).slice(-3);
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lines++;
     return text;
   }
 
-  private encodingError(chunk: Uint8Array): ImportError {
+  private encodingError(chunk: Uint8Array, last: boolean): ImportError {
     if (this.encoding !== 'utf-8') return new ImportError(`The file is marked as ${this.encoding.toUpperCase()} but holds bytes that are not valid ${this.encoding.toUpperCase()}; save it as UTF-8 and try again.`);
-    // The chunk may begin inside a character the previous chunk started.
+    // The bad byte may be one the decoder held from earlier chunks; those may begin inside a character decoded before.
+    const bytes = concatBytes(this.tail, chunk);
     let start = 0;
-    while (start < 3 && start < chunk.length && (chunk[start]! & 0xc0) === 0x80) start++;
-    const offset = Math.max(start, start + firstInvalidUtf8(chunk.subarray(start)));
-    const byte = chunk[offset] ?? 0;
-    const line = this.lines + countNewlines(chunk, offset) + 1;
+    while (start < this.tail.length && (bytes[start]! & 0xc0) === 0x80) start++;
+    const found = firstInvalidUtf8(bytes.subarray(start), last);
+    const offset = found < 0 ? start : start + found;
+    const line = this.lines - countNewlines(this.tail, this.tail.length) + countNewlines(bytes, offset) + 1;
+    if (last && firstInvalidUtf8(bytes.subarray(start)) < 0) {
+      return new ImportError(`The file ends in the middle of a character on line ${line}: it was probably cut short; download or save it again.`);
+    }
+    const byte = bytes[offset] ?? 0;
     const char = byte >= 0xa0 ? String.fromCharCode(byte) : byte >= 0x80 ? WINDOWS_1252[byte - 0x80]!.trim() : '';
     const latin1 = char ? `, which is "${char}" in Latin-1 / Windows-1252` : '';
     return new ImportError(

@@ -290,11 +290,11 @@ function readVectors(kept: Candidate[], rows: Record<string, unknown>[], column:
     if (vector.length !== dims) {
       throw new ImportError(`Embeddings must all have the same length: ${rowsNamed([kept[0]!.index])} has ${dims} numbers but ${rowsNamed([index])} has ${vector.length}.`);
     }
-    let norm = 0;
-    for (const v of vector) norm += v * v;
-    if (norm === 0) throw new ImportError(`The embedding in ${rowsNamed([index])} is all zeros, so it has no direction to compare.`);
-    const scale = 1 / Math.sqrt(norm);
-    for (let d = 0; d < dims; d++) data[k * dims + d] = vector[d]! * scale;
+    // Divided by the largest entry first, so that the sum of squares neither overflows (1e200) nor vanishes (1e-200).
+    const largest = vector.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    if (largest === 0) throw new ImportError(`The embedding in ${rowsNamed([index])} is all zeros, so it has no direction to compare.`);
+    const norm = Math.sqrt(vector.reduce((sum, v) => sum + (v / largest) ** 2, 0));
+    for (let d = 0; d < dims; d++) data[k * dims + d] = vector[d]! / largest / norm;
   });
   return { data: data!, dims };
 }
@@ -306,6 +306,10 @@ function readCoords(kept: Candidate[], rows: Record<string, unknown>[], map: Col
     const x = toNumber(rows[index]![map.x!]);
     const y = toNumber(rows[index]![map.y!]);
     if (x === null || y === null) throw new ImportError(`${capital(rowsNamed([index]))} has no numeric position in columns "${map.x}" and "${map.y}": every paper needs one, or choose no x and y columns.`);
+    // Positions are stored as 32-bit floats, which end near ±3.4e38.
+    if (!Number.isFinite(Math.fround(x)) || !Number.isFinite(Math.fround(y))) {
+      throw new ImportError(`${capital(rowsNamed([index]))} has a position too far out to draw (${x}, ${y}): scale the x and y columns down, or choose no x and y columns.`);
+    }
     coords[k * 2] = x;
     coords[k * 2 + 1] = y;
   });

@@ -53,6 +53,12 @@ export function normaliseText(text: string): string {
     .join('\n');
 }
 
+/** A count printed on the page ("4 authors", upvotes); digits past what a number holds exactly are not one. */
+function count(digits: string): number | null {
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
 export interface ParsedDate {
   dateText: string;
   date: string | null;
@@ -67,11 +73,11 @@ export function parseDateLine(line: string): ParsedDate | null {
   const month = MONTHS.indexOf(m[1]!.toLowerCase()) + 1;
   const day = Number(m[2]);
   const year = m[3] ? Number(m[3]) : null;
-  const upvotes = m[4] !== undefined ? Number(m[4]) : null;
+  const upvotes = m[4] !== undefined ? count(m[4]) : null;
   const dateText = year !== null ? `${m[1]} ${day}, ${year}` : `${m[1]} ${day}`;
   let date: string | null = null;
   if (year !== null && isValidDay(year, month, day)) {
-    date = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    date = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   }
   return { dateText, date, year, upvotes };
 }
@@ -96,7 +102,7 @@ export function parseFooter(paragraph: string): Footer | null {
   const date = dot + 1 < lines.length ? parseDateLine(lines[dot + 1]!) : null;
   if (dot + 1 < lines.length && !date) return null;
   const authors = AUTHORS_LINE.exec(who);
-  if (authors) return { authors: Number(authors[1]), organization: null, date };
+  if (authors) return { authors: count(authors[1]!), organization: null, date };
   if (who === '') return { authors: null, organization: null, date };
   // "apple Apple": an organisation's handle then its display name.
   const words = who.split(' ');

@@ -7,8 +7,11 @@ import type { Corpus, Paper } from './types';
 
 export class CorpusError extends Error {}
 
+// Every paper has these fields, null when its source did not give them (the map and exports read them).
 const NULLABLE_NUMBER = ['authors', 'year', 'upvotes'] as const;
-const NULLABLE_STRING = ['organization', 'dateText', 'date', 'url', 'label'] as const;
+const NULLABLE_STRING = ['organization', 'dateText', 'date'] as const;
+/** Only imported papers have these: absent, null or text. */
+const OPTIONAL_STRING = ['url', 'label'] as const;
 
 function checkPaper(value: unknown, index: number): Paper {
   const where = `paper ${index + 1}`;
@@ -18,12 +21,16 @@ function checkPaper(value: unknown, index: number): Paper {
     if (typeof p[field] !== 'string' || (p[field] as string).trim() === '') throw new CorpusError(`${where} has no ${field}`);
   }
   for (const field of NULLABLE_NUMBER) {
-    if (p[field] !== null && p[field] !== undefined && typeof p[field] !== 'number') throw new CorpusError(`${where} (${String(p.id)}): ${field} must be a number`);
+    // JSON reads 1e999 as Infinity.
+    if (p[field] !== null && !Number.isFinite(p[field])) throw new CorpusError(`${where} (${String(p.id)}): ${field} must be a number or null`);
   }
   for (const field of NULLABLE_STRING) {
+    if (p[field] !== null && typeof p[field] !== 'string') throw new CorpusError(`${where} (${String(p.id)}): ${field} must be text or null`);
+  }
+  for (const field of OPTIONAL_STRING) {
     if (p[field] !== null && p[field] !== undefined && typeof p[field] !== 'string') throw new CorpusError(`${where} (${String(p.id)}): ${field} must be text`);
   }
-  if (p.sources !== undefined && !(Array.isArray(p.sources) && p.sources.every((s) => typeof s === 'string'))) {
+  if (!(Array.isArray(p.sources) && p.sources.every((s) => typeof s === 'string'))) {
     throw new CorpusError(`${where} (${String(p.id)}): sources must be a list of page ids`);
   }
   return value as Paper;

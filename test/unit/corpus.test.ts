@@ -1,10 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCorpus } from '../../src/corpus/build';
+import { buildCorpus, corpusHash } from '../../src/corpus/build';
 import { mergeRecords } from '../../src/corpus/merge';
 import { paperId, titleKey } from '../../src/corpus/ids';
 import type { ListingRecord } from '../../src/corpus/listing';
+import { CorpusError, validateCorpus } from '../../src/corpus/load';
 
 const dir = new URL('../../data/seeds/', import.meta.url).pathname;
 const pages = () => readdirSync(dir).map((f) => ({ id: basename(f, '.txt'), text: readFileSync(dir + f, 'utf8') }));
@@ -73,5 +74,30 @@ describe('the corpus built from the seeds', () => {
       if (p.date) expect(p.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       if (p.year !== null) expect(p.date).not.toBeNull();
     }
+  });
+});
+
+describe('validating the corpus asset', () => {
+  const paper = { id: 'p1', title: 'A Paper', abstract: 'Its abstract.', authors: 2, organization: null, dateText: null, date: null, year: null, upvotes: 3, sources: ['000'] };
+  /** A corpus file holding these papers, with their true hash, so that only the field checks can refuse it. */
+  const asset = async (papers: unknown[]) => JSON.parse(JSON.stringify({ format: 'papermap-corpus', version: 1, hash: await corpusHash(papers as never), sources: [], papers })) as unknown;
+  const refusal = (data: unknown) => validateCorpus(data).then(() => null, (e: unknown) => (e instanceof CorpusError ? e.message : e));
+
+  it('accepts a well-formed paper', async () => {
+    expect((await validateCorpus(await asset([paper]))).papers).toEqual([paper]);
+  });
+
+  it('refuses a paper without a field the map reads, even with a matching hash', async () => {
+    const without = (field: string) => Object.fromEntries(Object.entries(paper).filter(([k]) => k !== field));
+    expect(await refusal(await asset([without('upvotes')]))).toBe('paper 1 (p1): upvotes must be a number or null');
+    expect(await refusal(await asset([without('date')]))).toBe('paper 1 (p1): date must be text or null');
+    expect(await refusal(await asset([without('sources')]))).toBe('paper 1 (p1): sources must be a list of page ids');
+  });
+
+  it('refuses a number too large for JSON to read as a number (1e999 parses as Infinity)', async () => {
+    const text = JSON.stringify({ format: 'papermap-corpus', version: 1, hash: 'x', sources: [], papers: [{ ...paper, upvotes: 0 }] }).replace('"upvotes":0', '"upvotes":1e999');
+    const data = JSON.parse(text) as { hash: string; papers: unknown[] };
+    data.hash = await corpusHash(data.papers as never);
+    expect(await refusal(data)).toBe('paper 1 (p1): upvotes must be a number or null');
   });
 });

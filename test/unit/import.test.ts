@@ -150,6 +150,18 @@ describe('JSONL and JSON files', () => {
     expect(Array.from(coords!.subarray(0, 4))).toEqual([1, Math.fround(1.2), Math.fround(1.1), Math.fround(0.9)]);
   });
 
+  it('scales embeddings to unit length even when their squares overflow or vanish', async () => {
+    const { vectors } = await importText('v.jsonl', '{"title": "A", "abstract": "a", "embedding": [1.340684292166218e154, 0, -1.608613070576123e152]}\n{"title": "B", "abstract": "b", "embedding": [3e-200, 4e-200, 0]}\n');
+    const norm = Math.hypot(1.340684292166218, 0, -0.01608613070576123);
+    expect(Array.from(vectors!.data)).toEqual([1.340684292166218 / norm, 0, -0.01608613070576123 / norm, 0.6, 0.8, 0].map(Math.fround));
+  });
+
+  it('refuses positions a 32-bit float cannot hold, rather than draw them at infinity', async () => {
+    expect(await failure(importText('p.json', '[{"title": "A", "abstract": "a", "x": 0, "y": -3.4028235677973366e38}]'))).toBe(
+      'Item 1 has a position too far out to draw (0, -3.4028235677973366e+38): scale the x and y columns down, or choose no x and y columns.',
+    );
+  });
+
   it('reads embeddings written as JSON text, or as NumPy prints them, in a CSV cell', async () => {
     const { vectors } = await importText('v.csv', 'title,abstract,embedding\nA,One.,"[3, 4, 0]"\nB,Two.,"[ 0.  2.\n  0.]"\n');
     expect(vectors!.dims).toBe(3);
@@ -194,6 +206,7 @@ describe('parsing dates', () => {
     expect(parseDate('9 Dec 2022')).toEqual({ date: '2022-12-09', year: 2022 });
     expect(parseDate('12/09/2022')).toEqual({ date: null, year: 2022 });
     expect(parseDate('2023-02-30')).toBeNull();
+    expect(parseDate('8 Jan 0900')).toEqual({ date: '0900-01-08', year: 900 });
     expect(parseDate('soon')).toBeNull();
   });
 
@@ -227,8 +240,25 @@ describe('files that are empty or not UTF-8', () => {
     const be = Buffer.from(le);
     be.swap16();
     for (const bytes of [le, be]) {
-      const { corpus } = await importFile('utf16.csv', bytes, 3);
-      expect(corpus.papers[0]).toMatchObject({ title: 'Diffusion für Audio', abstract: 'Klänge aus Rauschen — 音声.' });
+      // In chunks of 1 byte, the mark itself comes in two chunks.
+      for (const chunk of [3, 1]) {
+        const { corpus } = await importFile('utf16.csv', bytes, chunk);
+        expect(corpus.papers[0]).toMatchObject({ title: 'Diffusion für Audio', abstract: 'Klänge aus Rauschen — 音声.' });
+      }
+    }
+  });
+
+  it('names the bad byte when it ends a chunk, and a byte that only UTF-8 decoders refuse (an encoded surrogate)', async () => {
+    const latin1 = Buffer.concat([Buffer.from('title,abstract\nA,caf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]);
+    expect(await failure(importFile('cafe.csv', latin1, 19))).toMatch(/^The file is not UTF-8 text: line 2 has the byte 0xE9, which is "é"/);
+    const surrogate = Buffer.concat([Buffer.from('title,abstract\nA,'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('x\n')]);
+    expect(await failure(importFile('s.csv', surrogate))).toMatch(/^The file is not UTF-8 text: line 2 has the byte 0xED/);
+  });
+
+  it('says a file that ends inside a character was cut short', async () => {
+    const cut = Buffer.concat([Buffer.from('title,abstract\n'), Buffer.from([0xc2])]);
+    for (const chunk of [1, 4096]) {
+      expect(await failure(importFile('cut.csv', cut, chunk))).toBe('The file ends in the middle of a character on line 2: it was probably cut short; download or save it again.');
     }
   });
 
@@ -263,6 +293,12 @@ describe('CSV rows that do not fit the header', () => {
       ['C', '2021'],
     ]);
     expect(warnings).toEqual(['1 row has fewer fields than the header; the missing fields were left empty (row 3).']);
+  });
+
+  it('does not say a column of the header is missing when no row reaches it', async () => {
+    expect(await failure(importText('short.csv', 'title,abstract\nOnly a title\n'))).toBe(
+      'None of the 1 rows has both a title (column "title") and a text (column "abstract"), so there is nothing to map.',
+    );
   });
 
   it('stops at a quote that is never closed', async () => {
@@ -358,6 +394,14 @@ describe('long texts and large files', () => {
     expect(table.rows[19_999]).toEqual({ id: '19999', title: 'Paper 19999, on "things"', abstract: `${abstract}19999` });
     expect(progress.length).toBeGreaterThan(15);
     expect(progress.at(-1)).toBe(bytes.length);
+  });
+
+  it('reads a JSONL file that is one 30 MB line in time linear in its size (a JSON list saved as .jsonl)', async () => {
+    const bytes = new TextEncoder().encode(JSON.stringify(Array.from({ length: 30_000 }, (_, i) => ({ title: `T${i}`, abstract: 'x'.repeat(1_000) }))));
+    const start = performance.now();
+    expect(await failure(read('list.jsonl', bytes, 65_536))).toBe('Line 1 holds a list, not a JSON object with a title and an abstract.');
+    // Splitting the growing line again for each of its 458 chunks took about 8 s; reading it once takes well under 1 s.
+    expect(performance.now() - start).toBeLessThan(4_000);
   });
 
   it('refuses a file over the size limit before reading it, and stops reading a stream that passes it', async () => {

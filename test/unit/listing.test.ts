@@ -21,6 +21,14 @@ describe('footer date lines', () => {
   it('reads "Mar 21 2" as the date Mar 21 with 2 upvotes', () => {
     expect(parseDateLine('Mar 21 2')).toEqual({ dateText: 'Mar 21', date: null, year: null, upvotes: 2 });
   });
+  it('writes a year before 1000 with four digits, as ISO dates have', () => {
+    expect(parseDateLine('Jan 5, 0000')?.date).toBe('0000-01-05');
+    expect(parseDateLine('Jan 8, 0900')?.date).toBe('0900-01-08');
+  });
+  it('reads an upvote count too long to be a number as no count', () => {
+    expect(parseDateLine(`Jan 1 8${'0'.repeat(310)}`)).toMatchObject({ dateText: 'Jan 1', upvotes: null });
+    expect(parseListing(`new\n\nTitle\n\nAbstract.\n\n·\nJan 1 8${'0'.repeat(310)}\n`).records[0]!.upvotes).toBeNull();
+  });
   it('refuses an impossible day and non-dates', () => {
     expect(parseDateLine('Feb 30, 2023')?.date).toBeNull();
     expect(parseDateLine('Subscribe')).toBeNull();
@@ -33,6 +41,9 @@ describe('footers', () => {
   });
   it('reads an organisation footer ("apple Apple")', () => {
     expect(parseFooter('apple Apple\n·\nMar 11 1')).toMatchObject({ authors: null, organization: 'Apple', date: { upvotes: 1 } });
+  });
+  it('reads an author count too long to be a number as no count', () => {
+    expect(parseFooter(`• ${'9'.repeat(400)} authors\n·\nMar 21`)).toMatchObject({ authors: null, organization: null });
   });
   it('does not take an abstract for a footer', () => {
     expect(parseFooter('A long abstract · with a dot in it.')).toBeNull();
