@@ -56,6 +56,9 @@ function tooManyRows(limits: ImportLimits): ImportError {
  * fields are kept (their missing cells empty); rows with too many fields, or broken quotes, stop the
  * import, since their cells can no longer be trusted to sit under the right column.
  */
+/** The longest CSV row read: far above a paper with a 20,000-character abstract and a 1,024-d vector. */
+const MAX_CSV_ROW_CHARS = 4_000_000;
+
 export function csvReader(name: string, limits: ImportLimits): TableReader {
   const out = table(name, 'csv', 'row');
   const listeners = new Map<string, ((arg?: unknown) => void)[]>();
@@ -78,6 +81,8 @@ export function csvReader(name: string, limits: ImportLimits): TableReader {
   const quotes: number[] = [];
   let fieldCounts = { expected: 0, most: 0 };
   let failure: Error | null = null;
+  /** Characters read since the last complete row: PapaParse re-reads an unfinished row on every chunk. */
+  let sinceRow = 0;
 
   Papa.parse<Record<string, unknown>>(stream as unknown as NodeJS.ReadableStream, {
     header: true,
@@ -86,6 +91,7 @@ export function csvReader(name: string, limits: ImportLimits): TableReader {
     // Called for each header cell (more than once): kept to name the columns of a file with no rows.
     transformHeader: (header: string, index: number) => (headers[index] = header.trim()),
     step: (result, parser) => {
+      sinceRow = 0;
       if (out.rows.length >= limits.maxPapers) {
         failure = tooManyRows(limits);
         return parser.abort();
@@ -116,8 +122,13 @@ export function csvReader(name: string, limits: ImportLimits): TableReader {
   // readTable's first push is the file's first megabyte: enough for PapaParse to guess the delimiter.
   return {
     push(text) {
+      sinceRow += text.length;
       emit('data', text);
       if (failure) throw failure;
+      // One row longer than any real paper is a quote that never closes: stop before re-reading it gets slow.
+      if (sinceRow > MAX_CSV_ROW_CHARS) {
+        throw new ImportError(`Row ${out.rows.length + 2} runs on for more than ${MAX_CSV_ROW_CHARS / 1_000_000} million characters: a quote in it is probably not closed. Fix the quoting of that row.`);
+      }
     },
     finish() {
       emit('end');

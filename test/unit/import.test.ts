@@ -404,6 +404,14 @@ describe('long texts and large files', () => {
     expect(performance.now() - start).toBeLessThan(4_000);
   });
 
+  it('stops at a CSV row that runs on for millions of characters (an unclosed quote) instead of re-reading it ever slower', async () => {
+    const text = 'title,abstract\nA paper,"An abstract whose quote never closes. ' + 'More words about speech. '.repeat(400_000);
+    const bytes = new TextEncoder().encode(text);
+    const start = performance.now();
+    expect(await failure(read('open-quote.csv', bytes, 65_536))).toBe('Row 2 runs on for more than 4 million characters: a quote in it is probably not closed. Fix the quoting of that row.');
+    expect(performance.now() - start).toBeLessThan(20_000);
+  });
+
   it('refuses a file over the size limit before reading it, and stops reading a stream that passes it', async () => {
     const limits = { maxBytes: 2_000_000, maxPapers: 1_000_000 };
     const never = (async function* () {
