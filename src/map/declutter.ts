@@ -32,7 +32,7 @@ export function declutter(candidates: LabelCandidate[], viewport: { width: numbe
     box[0] >= 0 && box[1] >= 0 && box[2] <= viewport.width && box[3] <= viewport.height && !blocked(box) && !placed.some((p) => boxesOverlap(p.box, box, margin));
   for (const candidate of sorted) {
     // Centred on its anchor if there is room, else just below or just above it.
-    const shifts = [0, candidate.height, -candidate.height];
+    const shifts = [0, candidate.height + margin, -candidate.height - margin];
     const box = shifts.map((dy) => boxOf({ ...candidate, y: candidate.y + dy })).find(fits);
     if (box) placed.push({ key: candidate.key, box });
   }

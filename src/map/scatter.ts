@@ -192,6 +192,8 @@ export class ScatterMap {
       data: this.labels,
       getText: (l) => l.text,
       getPosition: (l) => [l.x, l.y],
+      // Drawn where the declutter put its box, which may be just above or below the anchor.
+      getPixelOffset: (l) => [0, l.offsetY],
       getSize: (l) => l.fontSize,
       sizeUnits: 'pixels',
       getColor: this.colours.text,

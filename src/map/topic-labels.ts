@@ -19,6 +19,8 @@ export interface TopicAnchor {
 export interface PlacedLabel extends TopicAnchor {
   box: Box;
   fontSize: number;
+  /** Screen pixels the label is drawn below (+) or above (−) its anchor, when it had to move to fit. */
+  offsetY: number;
 }
 
 /** Font size (px) by level: coarse labels are larger. */
@@ -78,6 +80,9 @@ export function placeLabels(
       const [x, y] = project(a.x, a.y);
       return { anchor: a, key: a.key, x, y, width: measure(a.text, fontSize) + 2 * LABEL_PADDING, height: fontSize * 1.3 + 2 * LABEL_PADDING, priority: a.size };
     });
-  const byKey = new Map(candidates.map((c) => [c.key, c.anchor]));
-  return declutter(candidates, viewport, 4, obstacles).map(({ key, box }) => ({ ...byKey.get(key)!, box, fontSize }));
+  const byKey = new Map(candidates.map((c) => [c.key, c]));
+  return declutter(candidates, viewport, 4, obstacles).map(({ key, box }) => {
+    const candidate = byKey.get(key)!;
+    return { ...candidate.anchor, box, fontSize, offsetY: (box[1] + box[3]) / 2 - candidate.y };
+  });
 }

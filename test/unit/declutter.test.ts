@@ -60,6 +60,21 @@ describe('topic labels', async () => {
     const project = (x: number, y: number): [number, number] => [100 + x * 30, 100 + y * 30];
     const placed = placeLabels(topicAnchors(levels, coords), 1, project, { width: 800, height: 600 }, (text) => text.length * 7);
     expect(placed.map((p) => p.text).sort()).toEqual(['left', 'right']);
+    // Each is drawn where its box is: the box's centre is the anchor plus the drawing offset.
+    for (const p of placed) expect((p.box[1] + p.box[3]) / 2).toBeCloseTo(project(p.x, p.y)[1] + p.offsetY);
+  });
+
+  it('a label moved off its anchor to make room is drawn where its box is', async () => {
+    const { placeLabels } = await import('../../src/map/topic-labels');
+    const anchors = [
+      { key: '0:0', level: 0, topic: 0, text: 'big topic', size: 50, x: 0, y: 0 },
+      { key: '0:1', level: 0, topic: 1, text: 'small topic', size: 5, x: 0.5, y: 0 },
+    ];
+    const placed = placeLabels(anchors, 0, (x, y) => [400 + x * 20, 300 + y * 20], { width: 800, height: 600 }, (text) => text.length * 8);
+    const small = placed.find((p) => p.text === 'small topic')!;
+    expect(Math.abs(small.offsetY)).toBeGreaterThan(10);
+    expect((small.box[1] + small.box[3]) / 2).toBeCloseTo(300 + small.offsetY);
+    expect(placed.find((p) => p.text === 'big topic')!.offsetY).toBe(0);
   });
 });
 
