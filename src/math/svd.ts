@@ -187,3 +187,92 @@ export function centredDenseOperator(data: Float32Array, n: number, d: number): 
     },
   };
 }
+
+/**
+ * Orthonormalises the columns of an n × l block in place by Cholesky QR, done twice (CholQR2): it
+ * reads the block row by row, so it is many times faster than Gram–Schmidt on tall blocks, and the
+ * second pass restores the orthogonality the first loses on ill-conditioned input.
+ */
+export function cholQrColumns(a: Float64Array, n: number, l: number): void {
+  const r = new Float64Array(l * l);
+  const row = new Float64Array(l);
+  for (let pass = 0; pass < 2; pass++) {
+    const gram = new Float64Array(l * l);
+    for (let i = 0; i < n; i++) {
+      for (let p = 0; p < l; p++) {
+        const x = a[i * l + p]!;
+        if (x === 0) continue;
+        for (let q = p; q < l; q++) gram[p * l + q]! += x * a[i * l + q]!;
+      }
+    }
+    // Gram = Rᵀ R with R upper triangular; a tiny ridge keeps a rank-deficient block finite.
+    let trace = 0;
+    for (let p = 0; p < l; p++) trace += gram[p * l + p]!;
+    const ridge = (1e-13 * trace) / l || 1e-300;
+    r.fill(0);
+    for (let p = 0; p < l; p++) {
+      let d = gram[p * l + p]! + ridge;
+      for (let k = 0; k < p; k++) d -= r[k * l + p]! ** 2;
+      const rpp = Math.sqrt(Math.max(d, ridge));
+      r[p * l + p] = rpp;
+      for (let q = p + 1; q < l; q++) {
+        let s = gram[p * l + q]!;
+        for (let k = 0; k < p; k++) s -= r[k * l + p]! * r[k * l + q]!;
+        r[p * l + q] = s / rpp;
+      }
+    }
+    // Each row ← row · R⁻¹ (forward substitution).
+    for (let i = 0; i < n; i++) {
+      for (let q = 0; q < l; q++) {
+        let s = a[i * l + q]!;
+        for (let k = 0; k < q; k++) s -= row[k]! * r[k * l + q]!;
+        row[q] = s / r[q * l + q]!;
+      }
+      a.set(row, i * l);
+    }
+  }
+}
+
+/**
+ * The k eigenpairs of largest magnitude of a symmetric matrix (op.multiply only), by randomized
+ * subspace iteration and a Rayleigh–Ritz step. Half the work of randomizedSVD on a symmetric matrix,
+ * whose eigenvectors are its singular vectors. Deterministic for a given seed.
+ */
+export function symmetricTopEigen(op: LinearOperator, k: number, options: { seed?: number; oversample?: number; iterations?: number } = {}): { k: number; vectors: Float64Array; values: Float64Array } {
+  const n = op.rows;
+  const l = Math.min(k + (options.oversample ?? 10), n);
+  const normal = gaussian(mulberry32(options.seed ?? 42));
+  let q: Float64Array = new Float64Array(n * l);
+  for (let i = 0; i < q.length; i++) q[i] = normal();
+  cholQrColumns(q, n, l);
+  for (let it = 0; it < (options.iterations ?? 4); it++) {
+    q = op.multiply(q, l);
+    cholQrColumns(q, n, l);
+  }
+  // Rayleigh–Ritz: eigenpairs of the l × l matrix Qᵀ A Q, lifted back by Q.
+  const aq = op.multiply(q, l);
+  const small = new Float64Array(l * l);
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < l; p++) {
+      const x = q[i * l + p]!;
+      if (x === 0) continue;
+      for (let c = 0; c < l; c++) small[p * l + c]! += x * aq[i * l + c]!;
+    }
+  }
+  for (let p = 0; p < l; p++) {
+    for (let c = p + 1; c < l; c++) small[p * l + c] = small[c * l + p] = (small[p * l + c]! + small[c * l + p]!) / 2;
+  }
+  const eig = symmetricEigen(small, l);
+  const order = Array.from({ length: l }, (_, i) => i).sort((x, y) => Math.abs(eig.values[y]!) - Math.abs(eig.values[x]!) || x - y);
+  const kk = Math.min(k, l);
+  const vectors = new Float64Array(n * kk);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < kk; j++) {
+      const c = order[j]!;
+      let sum = 0;
+      for (let p = 0; p < l; p++) sum += q[i * l + p]! * eig.vectors[p * l + c]!;
+      vectors[i * kk + j] = sum;
+    }
+  }
+  return { k: kk, vectors, values: Float64Array.from(order.slice(0, kk), (c) => eig.values[c]!) };
+}

@@ -1,8 +1,8 @@
 /**
  * TF-IDF vectors of texts: the baseline `npm run eval` measures the embedding model against. Words are
  * lower-cased and accent-folded, stop words dropped; each weight is sublinear TF × smoothed IDF, the
- * weighting the embedded model's LSA is fitted on (src/model/fit.ts), so the baseline is that model
- * without its SVD, on the evaluated corpus's own vocabulary. Rows are L2-normalised: dot = cosine.
+ * weighting of the embedded model's corpus LSA block (src/model/fit.ts), on the evaluated corpus's own
+ * vocabulary and IDF. Rows are L2-normalised: dot = cosine.
  */
 import { STOPWORDS } from './stopwords';
 

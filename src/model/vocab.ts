@@ -1,7 +1,7 @@
 /**
  * WordPiece vocabulary for the embedded model: frequent whole words, plus word-start pieces and
- * "##" continuation pieces learnt from the corpus, so that an unseen word ("sparsifying") still splits
- * into meaningful parts ("spars", "##ifying") instead of [UNK].
+ * "##" continuation pieces learnt from the fitting text (WordNet and the corpus), so that an unseen
+ * word ("sparsifying") still splits into meaningful parts ("spars", "##ifying") instead of [UNK].
  */
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 
@@ -20,9 +20,12 @@ export interface VocabOptions {
   /** Pieces shared by at least this many distinct words get a token. */
   minPieceWords: number;
   maxWordLength: number;
+  /** At most this many whole words (the most frequent), and this many pieces (the most shared). */
+  maxWords?: number;
+  maxPieces?: number;
 }
 
-export const DEFAULT_VOCAB_OPTIONS: VocabOptions = { minWordCount: 2, minPieceWords: 3, maxWordLength: 24 };
+export const DEFAULT_VOCAB_OPTIONS: VocabOptions = { minWordCount: 2, minPieceWords: 3, maxWordLength: 24, maxWords: 22000, maxPieces: 5000 };
 
 /** Builds the ordered vocabulary: special tokens, characters, pieces, then words (ties broken alphabetically). */
 export function buildVocab(texts: string[], options: VocabOptions = DEFAULT_VOCAB_OPTIONS): string[] {
@@ -62,10 +65,13 @@ export function buildVocab(texts: string[], options: VocabOptions = DEFAULT_VOCA
   const sortedChars = [...chars].sort();
   sortedChars.forEach(add);
   sortedChars.forEach((ch) => add('##' + ch));
-  byCountThenName(prefixWords, options.minPieceWords).forEach(add);
-  byCountThenName(suffixWords, options.minPieceWords).forEach(add);
+  // Word-start pieces take 60% of the piece budget, "##" continuations 40%.
+  const maxPieces = options.maxPieces ?? Infinity;
+  byCountThenName(prefixWords, options.minPieceWords).slice(0, Math.ceil(maxPieces * 0.6)).forEach(add);
+  byCountThenName(suffixWords, options.minPieceWords).slice(0, Math.floor(maxPieces * 0.4)).forEach(add);
   byCountThenName(wordCounts, options.minWordCount)
     .filter((w) => w.length <= options.maxWordLength)
+    .slice(0, options.maxWords ?? Infinity)
     .forEach(add);
   return vocab;
 }

@@ -121,8 +121,12 @@ describe('neighbours', () => {
       const neighbours = page.locator('#details .neighbour');
       expect(await neighbours.count()).toBe(8);
       const titles = await neighbours.locator('.title').allTextContents();
-      // Its field is small and distinctive: most neighbours are Forward-Forward / forward-learning papers.
-      expect(titles.filter((t) => /forward/i.test(t)).length).toBeGreaterThanOrEqual(4);
+      // Its field is small and distinctive: 8 papers drawn at random would hold about 0.4 of the corpus's
+      // 15 "forward" papers; its neighbours hold at least two, and most of the rest are about training itself.
+      expect(titles.filter((t) => /forward/i.test(t)).length).toBeGreaterThanOrEqual(2);
+      expect(titles.filter((t) => /forward|propagation|training|memory|residual/i.test(t)).length).toBeGreaterThanOrEqual(5);
+      const scores = (await neighbours.locator('.score').allTextContents()).map(Number);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
       expect(titles).not.toContain(paper.title);
       await neighbours.first().click();
       await expect.poll(() => page.locator('#details h2').textContent()).toBe(titles[0]);

@@ -15,7 +15,7 @@ import { launchChromium, openApp, serveDist, type StaticServer } from './harness
 
 const root = new URL('../../', import.meta.url).pathname;
 const DIST = join(root, 'dist');
-const ID = 'fakehub/lsa-copy';
+const ID = 'fakehub/wordvec-copy';
 
 describe('a model fetched with npm run fetch-model', () => {
   let deploy: string;
@@ -30,7 +30,7 @@ describe('a model fetched with npm run fetch-model', () => {
     deploy = mkdtempSync(join(tmpdir(), 'papermap-fetched-'));
     await cp(DIST, deploy, { recursive: true });
 
-    const hub = await startFakeHub({ [ID]: join(root, 'public/models/papermap/lsa-64') });
+    const hub = await startFakeHub({ [ID]: join(root, 'public/models/papermap/wordvec-128') });
     hubUrl = hub.url;
     hubRequests = hub.requests;
     try {

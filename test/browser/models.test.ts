@@ -15,7 +15,7 @@ describe('choosing a model by id', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    cpSync(`${dist}papermap/lsa-64`, `${dist}${SELF_HOSTED}`, { recursive: true });
+    cpSync(`${dist}papermap/wordvec-128`, `${dist}${SELF_HOSTED}`, { recursive: true });
     server = await serveDist();
     browser = await launchChromium('wasm');
   });
@@ -85,9 +85,9 @@ describe('choosing a model by id', () => {
     expect(await page.locator('#summary').textContent()).toContain(SELF_HOSTED);
 
     // Back to the embedded model: its map is still cached, separately from the other model's.
-    await page.locator('#maps select[aria-label="Model"]').selectOption('papermap/lsa-64');
+    await page.locator('#maps select[aria-label="Model"]').selectOption('papermap/wordvec-128');
     await page.locator('#maps button', { hasText: 'Use model' }).click();
-    await expect.poll(async () => (await state()).model).toBe('papermap/lsa-64');
+    await expect.poll(async () => (await state()).model).toBe('papermap/wordvec-128');
     expect((await state()).cached).toBe(true);
     expect(new URL(page.url()).searchParams.has('model')).toBe(false);
   });

@@ -50,7 +50,7 @@ describe('npm run eval on the labeled fixture', () => {
 
   it('scores the embedded model, run on WASM, and the TF-IDF baseline the same way', () => {
     const [model, baseline] = report.rows as [RowReport, RowReport];
-    expect(model).toMatchObject({ name: DEFAULT_MODEL_ID, kind: 'model', device: 'wasm', dims: 64 });
+    expect(model).toMatchObject({ name: DEFAULT_MODEL_ID, kind: 'model', device: 'wasm', dims: 128 });
     expect(baseline).toMatchObject({ kind: 'baseline', device: null });
     expect(report.runtime).toMatch(/onnxruntime-web .*\(WASM\)/);
     for (const row of report.rows) expectSaneRow(row, FIELDS, 96);

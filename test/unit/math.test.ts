@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { exactCosineKnn, l2NormalizeRows } from '../../src/math/knn';
 import { densityClusters } from '../../src/math/clusters';
 import { extractTerms, topicTerms } from '../../src/math/labels';
-import { randomizedSVD, sparseRowsOperator, symmetricEigen } from '../../src/math/svd';
+import { cholQrColumns, randomizedSVD, sparseRowsOperator, symmetricEigen, symmetricTopEigen } from '../../src/math/svd';
 import { gaussian, mulberry32 } from '../../src/math/random';
 
 function normalise(rows: number[][]): Float32Array {
@@ -133,6 +133,33 @@ describe('truncated SVD', () => {
     expect(s[1]).toBeCloseTo(3, 6);
     expect(Math.abs(u[0 * k + 0]!)).toBeCloseTo(1, 6);
     expect(Math.abs(u[1 * k + 1]!)).toBeCloseTo(1, 6);
+  });
+
+  it('orthonormalises the columns of a tall block by Cholesky QR', () => {
+    const n = 200;
+    const l = 5;
+    const random = mulberry32(5);
+    const a = Float64Array.from({ length: n * l }, (_, i) => random() + (i % l === 0 ? 3 : 0));
+    cholQrColumns(a, n, l);
+    for (let p = 0; p < l; p++) {
+      for (let q = 0; q < l; q++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += a[i * l + p]! * a[i * l + q]!;
+        expect(dot).toBeCloseTo(p === q ? 1 : 0, 9);
+      }
+    }
+  });
+
+  it('finds the largest-magnitude eigenpairs of a symmetric sparse matrix, negative ones too', () => {
+    // diag(4, -6, 1, 0.5): by magnitude -6, then 4.
+    const diag = [4, -6, 1, 0.5];
+    const rows = diag.map((v, i) => ({ cols: Int32Array.from([i]), values: Float64Array.from([v]) }));
+    const { k, values, vectors } = symmetricTopEigen(sparseRowsOperator(rows, 4), 2, { seed: 3, oversample: 2 });
+    expect(k).toBe(2);
+    expect(values[0]).toBeCloseTo(-6, 9);
+    expect(values[1]).toBeCloseTo(4, 9);
+    expect(Math.abs(vectors[1 * k + 0]!)).toBeCloseTo(1, 9);
+    expect(Math.abs(vectors[0 * k + 1]!)).toBeCloseTo(1, 9);
   });
 });
 
