@@ -14,6 +14,22 @@ export interface KnnGraph {
 const BLOCK = 64;
 
 /**
+ * Puts candidate j at `dist` into row `base`'s sorted list of k neighbours (slot 0 is the point itself),
+ * if it is nearer than the farthest kept: insertion into a short sorted list.
+ */
+function insertNeighbour(indices: Int32Array, distances: Float32Array, base: number, k: number, j: number, dist: number): void {
+  if (k < 2 || dist >= distances[base + k - 1]!) return;
+  let pos = k - 1;
+  while (pos > 1 && distances[base + pos - 1]! > dist) {
+    distances[base + pos] = distances[base + pos - 1]!;
+    indices[base + pos] = indices[base + pos - 1]!;
+    pos--;
+  }
+  distances[base + pos] = dist;
+  indices[base + pos] = j;
+}
+
+/**
  * A copy of n × d row vectors scaled to unit length, so dot products are cosines; an all-zero row
  * stays zero (it has no direction, and is nobody's near neighbour).
  */
@@ -51,16 +67,7 @@ export function exactCosineKnn(vectors: Float32Array, n: number, d: number, k: n
       distances[base] = 0;
       for (let j = 0; j < n; j++) {
         if (j === i) continue;
-        const dist = 1 - sims[row + j]!;
-        if (k < 2 || dist >= distances[base + k - 1]!) continue;
-        let pos = k - 1;
-        while (pos > 1 && distances[base + pos - 1]! > dist) {
-          distances[base + pos] = distances[base + pos - 1]!;
-          indices[base + pos] = indices[base + pos - 1]!;
-          pos--;
-        }
-        distances[base + pos] = dist;
-        indices[base + pos] = j;
+        insertNeighbour(indices, distances, base, k, j, 1 - sims[row + j]!);
       }
     }
     onProgress?.(end, n);
@@ -85,16 +92,7 @@ export function exactEuclideanKnn(points: Float32Array, n: number, d: number, k:
       if (j === i) continue;
       let sum = 0;
       for (let c = 0; c < d; c++) sum += (points[i * d + c]! - points[j * d + c]!) ** 2;
-      const dist = Math.sqrt(sum);
-      if (k < 2 || dist >= distances[base + k - 1]!) continue;
-      let pos = k - 1;
-      while (pos > 1 && distances[base + pos - 1]! > dist) {
-        distances[base + pos] = distances[base + pos - 1]!;
-        indices[base + pos] = indices[base + pos - 1]!;
-        pos--;
-      }
-      distances[base + pos] = dist;
-      indices[base + pos] = j;
+      insertNeighbour(indices, distances, base, k, j, Math.sqrt(sum));
     }
   }
   return { k, indices, distances };
