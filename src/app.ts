@@ -456,6 +456,7 @@ export class App {
     this.updateLabels();
     this.selection = new SelectionController(this.corpus!, entry, this.map, this.saved, (i) => this.openPaper(i), () => {
       this.recolour();
+      this.scheduleLabels();
       this.syncUrl('push');
     });
     this.selection.changed();
@@ -701,6 +702,8 @@ export class App {
     this.focus = index;
     this.recolour();
     if (changed) this.syncUrl('push');
+    // Labels keep clear of the panels: the details panel opening or closing moves what is free.
+    this.scheduleLabels();
     if (index === null) {
       this.details.hide();
       return;

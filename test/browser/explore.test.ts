@@ -36,6 +36,15 @@ describe('exploring the map', () => {
   });
   afterAll(() => app?.close());
 
+  it('labels make room for a details panel that opens over them', async () => {
+    const before = await labels(page);
+    await page.evaluate(() => window.papermap.open(window.papermap.points()[0]!.id));
+    const panel = (await page.locator('#details').boundingBox())!;
+    await expect.poll(async () => (await labels(page)).filter((l) => l.box[2] > panel.x && l.box[0] < panel.x + panel.width && l.box[3] > panel.y && l.box[1] < panel.y + panel.height).length).toBe(0);
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await labels(page)).length).toBe(before.length);
+  });
+
   it('labels broad topics zoomed out and finer ones after zooming in, never overlapping', async () => {
     const overview = await labels(page);
     expect(overview.length).toBeGreaterThanOrEqual(2);
