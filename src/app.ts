@@ -269,7 +269,7 @@ export class App {
 
   /** Imports a corpus file from a URL and keeps it, falling back to the copy kept from an earlier visit when offline. */
   private async fromUrl(url: string): Promise<StoredCorpus | null> {
-    const absolute = new URL(url, document.baseURI).href;
+    const absolute = assetUrl(url);
     const job = new CorpusImport(absolute);
     try {
       const { guess } = await job.columns;
