@@ -27,8 +27,9 @@ export interface ImportLimits {
 export const IMPORT_LIMITS: ImportLimits = {
   maxBytes: 500 * 1024 * 1024,
   maxJsonBytes: 200 * 1024 * 1024,
-  // What this version builds in a tab in minutes (exact kNN and umap-js are quadratic-ish); the scale work raises it.
-  maxPapers: 50_000,
+  // A million positions draw and select smoothly; building that many from text takes a long while
+  // on a CPU (the progress bar says how long), and a file that brings its own x/y skips it.
+  maxPapers: 1_000_000,
   maxTextChars: 20_000,
   maxTitleChars: 1_000,
 };
