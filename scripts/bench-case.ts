@@ -1,15 +1,25 @@
 /**
  * One benchmark case, run in its own process so its peak memory (max RSS) is its own.
- * Prints one JSON line: { case, n, runs: [ms…], maxRssMB, ...extra }. Used by scripts/bench.ts.
+ * Prints one JSON line: { case, n, runs: [ms…], cpuMs: [ms…], maxRssMB, ...extra }. Used by scripts/bench.ts.
+ *
+ *   lasso-index | lasso-naive <n> <runs>
+ *   layout-ours | layout-umapjs | layout-atlas <n> <runs> <out-prefix> <sample-rows>
+ *
+ * Layout cases build the map of the same synthetic vectors (scripts/lib/synthetic-vectors.ts) and
+ * write the last run's positions (<out>.coords.f32) and the kNN lists of the sampled rows
+ * (<out>.knn.i32, k − 1 others per row) for scripts/bench.ts to score all methods alike.
  */
+import { writeFileSync } from 'node:fs';
 import { UMAP } from 'umap-js';
 import { buildGridIndex, selectInPolygon, selectInPolygonNaive } from '../src/math/lasso';
-import { exactCosineKnn } from '../src/math/knn';
 import { createLayout, DEFAULT_LAYOUT_PARAMS } from '../src/math/layout';
+import { cosineNeighbours } from '../src/math/neighbours';
 import { gaussian, mulberry32 } from '../src/math/random';
-import { trustworthiness } from '../src/math/quality';
+import { defaultEpochs } from '../src/math/umap-sgd';
+import { ATLAS_MODULE, BENCH_DIMS, BENCH_K, sampleRows, type AtlasUmapModule } from './lib/bench-layout';
+import { syntheticEmbeddings } from './lib/synthetic-vectors';
 
-const [name, nArg, runsArg] = process.argv.slice(2);
+const [name, nArg, runsArg, outPrefix, sampleArg] = process.argv.slice(2);
 const n = Number(nArg);
 const runs = Number(runsArg ?? 5);
 
@@ -39,71 +49,110 @@ function lassoPolygon(): number[] {
   return polygon;
 }
 
-/** n unit vectors in `dims` dimensions around 12 topic directions, like embeddings of a mixed corpus. */
-function clusteredVectors(count: number, dims: number): Float32Array {
-  const random = mulberry32(21);
-  const normal = gaussian(random);
-  const topics = Array.from({ length: 12 }, () => Array.from({ length: dims }, normal));
-  const out = new Float32Array(count * dims);
-  for (let i = 0; i < count; i++) {
-    const topic = topics[i % 12]!;
-    let norm = 0;
-    for (let c = 0; c < dims; c++) {
-      const v = topic[c]! + normal() * 1.2;
-      out[i * dims + c] = v;
-      norm += v * v;
-    }
-    norm = Math.sqrt(norm);
-    for (let c = 0; c < dims; c++) out[i * dims + c]! /= norm;
-  }
+/** The first k − 1 neighbours other than the row itself, from any method's lists. */
+function othersOf(row: number, list: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < list.length && out.length < BENCH_K - 1; s++) if (list[s] !== row && list[s]! >= 0) out.push(list[s]!);
+  while (out.length < BENCH_K - 1) out.push(-1);
   return out;
-}
-
-function time(work: () => unknown): number {
-  const start = performance.now();
-  work();
-  return performance.now() - start;
 }
 
 const report: Record<string, unknown> = { case: name, n };
 const times: number[] = [];
-const DIMS = 64;
+const cpuTimes: number[] = [];
+
+function measure(work: () => unknown): void {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  work();
+  times.push(performance.now() - start);
+  const used = process.cpuUsage(cpu);
+  cpuTimes.push((used.user + used.system) / 1000);
+}
+
+async function measureAsync(work: () => Promise<unknown>): Promise<void> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await work();
+  times.push(performance.now() - start);
+  const used = process.cpuUsage(cpu);
+  cpuTimes.push((used.user + used.system) / 1000);
+}
 
 if (name === 'lasso-index' || name === 'lasso-naive') {
   const coords = clusteredPoints(n);
   const polygon = lassoPolygon();
   if (name === 'lasso-index') {
     let index = buildGridIndex(coords, n);
-    report.indexBuildMs = time(() => (index = buildGridIndex(coords, n)));
-    for (let r = 0; r < runs; r++) times.push(time(() => (report.selected = selectInPolygon(index, coords, polygon).length)));
+    const start = performance.now();
+    index = buildGridIndex(coords, n);
+    report.indexBuildMs = performance.now() - start;
+    for (let r = 0; r < runs; r++) measure(() => (report.selected = selectInPolygon(index, coords, polygon).length));
   } else {
-    for (let r = 0; r < runs; r++) times.push(time(() => (report.selected = selectInPolygonNaive(coords, n, polygon).length)));
+    for (let r = 0; r < runs; r++) measure(() => (report.selected = selectInPolygonNaive(coords, n, polygon).length));
   }
-} else if (name === 'layout-ours' || name === 'layout-umapjs') {
-  const vectors = clusteredVectors(n, DIMS);
+} else if (name === 'layout-ours' || name === 'layout-umapjs' || name === 'layout-atlas') {
+  const d = BENCH_DIMS;
+  const { vectors } = syntheticEmbeddings(n, d);
+  const sample = sampleRows(n, Number(sampleArg ?? 1000));
+  const nEpochs = defaultEpochs(n);
+  report.nEpochs = nEpochs;
+  report.dataRssMB = Math.round(process.memoryUsage().rss / 2 ** 20);
   let coords: Float32Array = new Float32Array(0);
-  for (let r = 0; r < runs; r++) {
-    times.push(
-      time(() => {
-        if (name === 'layout-ours') {
-          const knn = exactCosineKnn(vectors, n, DIMS, DEFAULT_LAYOUT_PARAMS.nNeighbors);
-          const layout = createLayout(vectors, n, DIMS, knn, DEFAULT_LAYOUT_PARAMS);
-          while (layout.step() < layout.epochs);
-          coords = layout.coords();
-        } else {
-          // Plain umap-js as its README shows it: its own nearest-neighbour search, random start.
-          const rows = Array.from({ length: n }, (_, i) => Array.from(vectors.subarray(i * DIMS, (i + 1) * DIMS)));
-          const umap = new UMAP({ nNeighbors: DEFAULT_LAYOUT_PARAMS.nNeighbors, minDist: DEFAULT_LAYOUT_PARAMS.minDist, nEpochs: DEFAULT_LAYOUT_PARAMS.nEpochs, random: mulberry32(DEFAULT_LAYOUT_PARAMS.seed) });
-          coords = Float32Array.from(umap.fit(rows).flat());
-        }
-      }),
-    );
+  let neighbourRows: (row: number) => ArrayLike<number> = () => [];
+
+  if (name === 'layout-ours') {
+    const stages = { knnMs: [] as number[], layoutMs: [] as number[] };
+    for (let r = 0; r < runs; r++) {
+      measure(() => {
+        const t0 = performance.now();
+        const { knn, method } = cosineNeighbours(vectors, n, d, BENCH_K, { seed: 42 });
+        const t1 = performance.now();
+        const layout = createLayout(vectors, n, d, knn, { ...DEFAULT_LAYOUT_PARAMS, nEpochs });
+        while (layout.step() < layout.epochs);
+        coords = layout.coords();
+        stages.knnMs.push(t1 - t0);
+        stages.layoutMs.push(performance.now() - t1);
+        report.neighbourMethod = method;
+        neighbourRows = (row) => knn.indices.subarray(row * knn.k, (row + 1) * knn.k);
+      });
+    }
+    Object.assign(report, stages);
+  } else if (name === 'layout-umapjs') {
+    // Plain umap-js as its README shows it: arrays of rows, its own NN-descent, random start.
+    const rows = Array.from({ length: n }, (_, i) => Array.from(vectors.subarray(i * d, (i + 1) * d)));
+    for (let r = 0; r < runs; r++) {
+      measure(() => {
+        const umap = new UMAP({ nNeighbors: BENCH_K, minDist: DEFAULT_LAYOUT_PARAMS.minDist, nEpochs, random: mulberry32(42) });
+        coords = Float32Array.from(umap.fit(rows).flat());
+        const knnIndices = (umap as unknown as { knnIndices: number[][] }).knnIndices;
+        neighbourRows = (row) => knnIndices[row]!;
+      });
+    }
+  } else {
+    // Embedding Atlas's WASM UMAP (its own NN-descent and spectral start), as its docs show it.
+    const { createUMAP } = (await import(ATLAS_MODULE.href)) as AtlasUmapModule;
+    for (let r = 0; r < runs; r++) {
+      await measureAsync(async () => {
+        const umap = await createUMAP(n, d, 2, vectors, { metric: 'cosine', nNeighbors: BENCH_K, minDist: DEFAULT_LAYOUT_PARAMS.minDist, nEpochs, seed: 42 });
+        await umap.run();
+        coords = new Float32Array(umap.embedding);
+        const knnIndices = new Int32Array(umap.knnIndices);
+        const k = knnIndices.length / n;
+        neighbourRows = (row) => knnIndices.subarray(row * k, (row + 1) * k);
+        umap.destroy();
+      });
+    }
   }
-  report.trustworthiness = trustworthiness(vectors, DIMS, coords, 2, n, 15);
+  const lists = new Int32Array(sample.length * (BENCH_K - 1));
+  sample.forEach((row, r) => lists.set(othersOf(row, neighbourRows(row)), r * (BENCH_K - 1)));
+  writeFileSync(`${outPrefix}.coords.f32`, new Uint8Array(coords.buffer, coords.byteOffset, coords.byteLength));
+  writeFileSync(`${outPrefix}.knn.i32`, new Uint8Array(lists.buffer));
 } else {
   throw new Error(`unknown case ${name}`);
 }
 
 report.runs = times;
+report.cpuMs = cpuTimes;
 report.maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
 console.log(JSON.stringify(report));

@@ -15,7 +15,7 @@ export interface PipelineParams extends LayoutParams {
   batchSize: number;
 }
 
-export const DEFAULT_PIPELINE_PARAMS: PipelineParams = { nNeighbors: 15, minDist: 0.1, nEpochs: 500, seed: 42, batchSize: 16 };
+export const DEFAULT_PIPELINE_PARAMS: PipelineParams = { nNeighbors: 15, minDist: 0.1, nEpochs: 'auto', seed: 42, batchSize: 16 };
 
 /**
  * Faults the pipeline can be asked to stage (?simulate=…), so the recovery paths can be exercised in
@@ -74,6 +74,8 @@ export interface PipelineResult {
   levels: TopicLevel[];
   /** The device that computed the embeddings; null when they came with the corpus file. */
   device: Device | null;
+  /** How the kNN graph was found; null when the file gave positions (no layout ran). */
+  neighbourMethod?: 'exact' | 'nn-descent' | 'webgpu' | null;
   /** Set when WebGPU failed during the run and WASM finished it. */
   fallback: string | null;
   /** Things the user should know about this map (e.g. papers the model could not read). */

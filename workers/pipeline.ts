@@ -1,9 +1,13 @@
 /**
- * The pipeline's stages in order: load model -> embed -> exact kNN -> UMAP layout -> topics.
+ * The pipeline's stages in order: load model -> embed -> kNN -> UMAP layout -> topics.
  * A plain async function with an event callback, so tests can run it without a worker.
+ * The map shows early: the PCA start is drawn before the neighbour search, then refined.
  */
-import { exactCosineKnn, l2NormalizeRows } from '../src/math/knn';
-import { createLayout } from '../src/math/layout';
+import { l2NormalizeRows } from '../src/math/knn';
+import { createLayout, pcaInit } from '../src/math/layout';
+import { cosineNeighbours, type NeighbourMethod } from '../src/math/neighbours';
+import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/gpu/webgpu-knn';
+import type { KnnGraph } from '../src/math/knn';
 import { topicLevels } from '../src/math/topics';
 import { chooseDevice, probeAdapter } from './device';
 import { Embedder, GpuFailure } from './embed';
@@ -19,6 +23,33 @@ export class StageError extends Error {
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
+}
+
+/**
+ * Above this many papers even a GPU's exact search (n² · d) takes too long and NN-descent on the CPU
+ * wins: 200,000 × 384-d is ~1.5·10¹³ multiply-adds, seconds on a discrete GPU.
+ */
+const GPU_EXACT_MAX = 200_000;
+
+/**
+ * The kNN graph: exact on the GPU when the map is built on WebGPU, else on the CPU (exact or
+ * NN-descent by size). A GPU that fails or is lost hands the search to the CPU, with a warning.
+ */
+async function neighbours(vectors: Float32Array, n: number, d: number, k: number, onGpu: boolean, seed: number, emit: Emit, warnings: string[]): Promise<{ knn: KnnGraph; method: NeighbourMethod | 'webgpu' }> {
+  const onProgress = (done: number, total: number) => emit({ type: 'progress', stage: 'knn', done, total });
+  if (onGpu && n <= GPU_EXACT_MAX && k <= MAX_GPU_K) {
+    const device = await requestKnnDevice();
+    if (device) {
+      try {
+        return { knn: await webgpuCosineKnn(device, vectors, n, d, k, { onProgress }), method: 'webgpu' };
+      } catch (error) {
+        warnings.push(`The neighbour search on the GPU failed (${error instanceof Error ? error.message : String(error)}); the CPU did it instead.`);
+      } finally {
+        device.destroy();
+      }
+    }
+  }
+  return cosineNeighbours(vectors, n, d, k, { seed, onProgress });
 }
 
 /** How often (in epochs) layout progress is reported, and how often an intermediate layout is drawn. */
@@ -94,13 +125,20 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
   const { vectors, dims, device } = embedded;
 
   let coords: Float32Array;
+  let neighbourMethod: PipelineResult['neighbourMethod'] = null;
   if (given?.coords) {
     coords = given.coords;
   } else {
+    // The PCA start, drawn at once: the map's broad shape before the neighbour search.
+    const start = pcaInit(vectors, n, dims, params.seed);
+    const first = start.slice();
+    emit({ type: 'layout-preview', coords: first, epoch: 0, epochs: 0 }, [first.buffer as ArrayBuffer]);
     const k = Math.min(params.nNeighbors, n - 1);
-    const knn = await timed('knn', () => exactCosineKnn(vectors, n, dims, k, (done, total) => emit({ type: 'progress', stage: 'knn', done, total })));
+    const onGpu = device === 'webgpu' || (device === null && chooseDevice(request.device, request.device === 'wasm' ? null : await probeAdapter()).device === 'webgpu');
+    const { knn, method } = await timed('knn', () => neighbours(vectors, n, dims, k, onGpu, params.seed, emit, warnings));
+    neighbourMethod = method;
     coords = await timed('layout', () => {
-      const layout = createLayout(vectors, n, dims, knn, params);
+      const layout = createLayout(vectors, n, dims, knn, params, start);
       for (let epoch = 0; epoch < layout.epochs; ) {
         epoch = layout.step();
         if (epoch % LAYOUT_REPORT_EVERY === 0 || epoch === layout.epochs) emit({ type: 'progress', stage: 'layout', done: epoch, total: layout.epochs });
@@ -115,5 +153,5 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
 
   const levels = await timed('topics', () => topicLevels(coords, n, request.texts));
 
-  return { n, dims, embeddings: vectors, coords, levels, device, fallback, warnings, timings };
+  return { n, dims, embeddings: vectors, coords, levels, device, neighbourMethod, fallback, warnings, timings };
 }

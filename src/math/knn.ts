@@ -3,6 +3,8 @@
  * Blocked so a block of query rows stays in cache while it sweeps all candidates; each point counts
  * as its own first neighbour at distance 0, as UMAP's kNN graph expects.
  */
+import { rowDots } from './row-dots';
+
 export interface KnnGraph {
   k: number;
   /** n × k neighbour indices, nearest first. */
@@ -44,33 +46,35 @@ export function l2NormalizeRows(vectors: Float32Array, d: number): Float32Array 
   return out;
 }
 
+/**
+ * Every pair once (similarity is symmetric), a block of BLOCK query rows at a time so each
+ * candidate row, once loaded, serves the whole block.
+ */
 export function exactCosineKnn(vectors: Float32Array, n: number, d: number, k: number, onProgress?: (done: number, total: number) => void): KnnGraph {
   if (k > n) throw new Error(`k = ${k} neighbours asked of only ${n} points`);
   const indices = new Int32Array(n * k);
   const distances = new Float32Array(n * k).fill(Infinity);
-  const sims = new Float32Array(BLOCK * n);
+  // The point itself first, then the k − 1 most similar others by insertion into a sorted list.
+  for (let i = 0; i < n; i++) {
+    indices[i * k] = i;
+    distances[i * k] = 0;
+  }
+  const dot = rowDots(vectors, n, d);
+  // Pairs done so far, for progress: block rows [start, end) against every later row.
+  let pairs = 0;
+  const totalPairs = (n * (n - 1)) / 2;
   for (let start = 0; start < n; start += BLOCK) {
     const end = Math.min(n, start + BLOCK);
-    for (let i = start; i < end; i++) {
-      const row = (i - start) * n;
-      for (let j = 0; j < n; j++) {
-        let dot = 0;
-        for (let c = 0; c < d; c++) dot += vectors[i * d + c]! * vectors[j * d + c]!;
-        sims[row + j] = dot;
+    for (let j = start + 1; j < n; j++) {
+      const last = Math.min(end, j);
+      for (let i = start; i < last; i++) {
+        const dist = 1 - dot(i, j);
+        insertNeighbour(indices, distances, i * k, k, j, dist);
+        insertNeighbour(indices, distances, j * k, k, i, dist);
       }
     }
-    for (let i = start; i < end; i++) {
-      const row = (i - start) * n;
-      const base = i * k;
-      // The point itself first, then the k − 1 most similar others by insertion into a sorted list.
-      indices[base] = i;
-      distances[base] = 0;
-      for (let j = 0; j < n; j++) {
-        if (j === i) continue;
-        insertNeighbour(indices, distances, base, k, j, 1 - sims[row + j]!);
-      }
-    }
-    onProgress?.(end, n);
+    pairs += (end - start) * (n - end) + ((end - start) * (end - start - 1)) / 2;
+    onProgress?.(Math.round((pairs / Math.max(1, totalPairs)) * n), n);
   }
   for (let i = 0; i < distances.length; i++) distances[i] = Math.max(0, distances[i]!);
   return { k, indices, distances };

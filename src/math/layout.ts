@@ -1,30 +1,56 @@
 /**
- * 2D layout: umap-js on a precomputed kNN graph, seeded, started from a PCA of the vectors (stable
- * global structure, unlike umap-js's random start) and run one epoch at a time so callers can report
- * progress, stream intermediate layouts and stop.
+ * 2D layout: UMAP on a precomputed kNN graph, on flat typed arrays from graph to positions (see
+ * fuzzy-graph.ts and umap-sgd.ts), seeded, started from a PCA of the vectors (stable global structure,
+ * unlike a random start) and run one epoch at a time so callers can report progress, stream
+ * intermediate layouts and stop. umap-js still fits the curve of low-dimensional similarity.
  */
-import { UMAP } from 'umap-js';
-import { mulberry32 } from './random';
+import { findABParams } from 'umap-js/dist/umap.js';
+import { fuzzySimplicialSet } from './fuzzy-graph';
+import { gaussian, mulberry32 } from './random';
 import { centredDenseOperator, randomizedSVD } from './svd';
+import { createSgdOptimizer, DEFAULT_SGD, defaultEpochs } from './umap-sgd';
 import type { KnnGraph } from './knn';
 
 export interface LayoutParams {
   nNeighbors: number;
   minDist: number;
-  nEpochs: number;
+  /** Optimisation epochs; 'auto' is umap-learn's choice (500 up to 10,000 points, 200 above). */
+  nEpochs: number | 'auto';
   seed: number;
 }
 
-export const DEFAULT_LAYOUT_PARAMS: LayoutParams = { nNeighbors: 15, minDist: 0.1, nEpochs: 500, seed: 42 };
+export const DEFAULT_LAYOUT_PARAMS: LayoutParams = { nNeighbors: 15, minDist: 0.1, nEpochs: 'auto', seed: 42 };
 
-/** First two principal components, scaled so the larger spans [−10, 10] (umap-js's initial range). */
+/** Rows the PCA start is fitted on: plenty to find two directions, and cheap at any n. */
+const PCA_SAMPLE = 4000;
+
+/**
+ * First two principal components, scaled so the larger spans [−10, 10] (umap-learn's initial range).
+ * The directions are fitted on an evenly strided sample of at most PCA_SAMPLE rows, then every row is
+ * projected onto them: a full randomised SVD of 50,000 × 384 took longer than the layout itself.
+ */
 export function pcaInit(vectors: Float32Array, n: number, d: number, seed: number): Float32Array {
-  const { u, s, k } = randomizedSVD(centredDenseOperator(vectors, n, d), 2, { seed });
+  const m = Math.min(n, PCA_SAMPLE);
+  const sample = m === n ? vectors : new Float32Array(m * d);
+  if (sample !== vectors) for (let r = 0; r < m; r++) sample.set(vectors.subarray(Math.floor((r * n) / m) * d, (Math.floor((r * n) / m) + 1) * d), r * d);
+  const mean = new Float64Array(d);
+  for (let r = 0; r < m; r++) for (let c = 0; c < d; c++) mean[c]! += sample[r * d + c]! / m;
+  const { u, s, k } = randomizedSVD(centredDenseOperator(sample, m, d), 2, { seed });
+  // Right singular vectors from the left ones: v_j = Xᵀ u_j / s_j (X the centred sample).
+  const directions = new Float64Array(2 * d);
+  for (let j = 0; j < Math.min(k, 2); j++) {
+    if (!(s[j]! > 0)) continue;
+    for (let r = 0; r < m; r++) {
+      const weight = u[r * k + j]! / s[j]!;
+      for (let c = 0; c < d; c++) directions[j * d + c]! += (sample[r * d + c]! - mean[c]!) * weight;
+    }
+  }
   const out = new Float32Array(n * 2);
   let maxAbs = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < 2; j++) {
-      const v = j < k ? u[i * k + j]! * s[j]! : 0;
+      let v = 0;
+      for (let c = 0; c < d; c++) v += (vectors[i * d + c]! - mean[c]!) * directions[j * d + c]!;
       out[2 * i + j] = v;
       maxAbs = Math.max(maxAbs, Math.abs(v));
     }
@@ -38,41 +64,37 @@ export interface SteppedLayout {
   epochs: number;
   /** Runs one epoch; returns the number of epochs done. */
   step(): number;
-  /** Current positions, n × 2. */
+  /** A copy of the current positions, n × 2. */
   coords(): Float32Array;
 }
 
-function rowsOf<T extends ArrayLike<number>>(flat: T, n: number, width: number): number[][] {
-  return Array.from({ length: n }, (_, i) => Array.from({ length: width }, (_, j) => flat[i * width + j]!));
+/** Keeps only the first `k` neighbours of each row of a kNN graph. */
+function firstNeighbours(knn: KnnGraph, n: number, k: number): KnnGraph {
+  if (k === knn.k) return knn;
+  const indices = new Int32Array(n * k);
+  const distances = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    indices.set(knn.indices.subarray(i * knn.k, i * knn.k + k), i * k);
+    distances.set(knn.distances.subarray(i * knn.k, i * knn.k + k), i * k);
+  }
+  return { k, indices, distances };
 }
 
-export function createLayout(vectors: Float32Array, n: number, d: number, knn: KnnGraph, params: LayoutParams = DEFAULT_LAYOUT_PARAMS): SteppedLayout {
-  const nNeighbors = Math.min(params.nNeighbors, knn.k, n - 1);
-  const umap = new UMAP({ nComponents: 2, nNeighbors, minDist: params.minDist, nEpochs: params.nEpochs, random: mulberry32(params.seed) });
-  umap.setPrecomputedKNN(rowsOf(knn.indices, n, knn.k).map((r) => r.slice(0, nNeighbors)), rowsOf(knn.distances, n, knn.k).map((r) => r.slice(0, nNeighbors)));
-  const epochs = umap.initializeFit(rowsOf(vectors, n, d));
-  // umap-js starts from random positions and offers no init option; its optimiser reads the
-  // embedding arrays in place, so overwriting them before the first step gives a PCA start.
-  const embedding = (umap as unknown as { embedding: number[][] }).embedding;
-  const init = pcaInit(vectors, n, d, params.seed);
-  embedding.forEach((row, i) => {
-    row[0] = init[2 * i]!;
-    row[1] = init[2 * i + 1]!;
-  });
-  let done = 0;
+/** A stepped UMAP layout of the graph, started from `start` (n × 2; by default the PCA of the vectors). */
+export function createLayout(vectors: Float32Array, n: number, d: number, knn: KnnGraph, params: LayoutParams = DEFAULT_LAYOUT_PARAMS, start?: Float32Array): SteppedLayout {
+  const nEpochs = params.nEpochs === 'auto' ? defaultEpochs(n) : params.nEpochs;
+  const positions = start ? start.slice() : pcaInit(vectors, n, d, params.seed);
+  // A whisper of noise, so identical papers (same PCA position) can be told apart by the optimiser.
+  const normal = gaussian(mulberry32(params.seed + 1));
+  for (let i = 0; i < positions.length; i++) positions[i]! += normal() * 1e-4;
+  if (n < 3) return { epochs: 0, step: () => 0, coords: () => positions.slice() };
+
+  const graph = fuzzySimplicialSet(firstNeighbours(knn, n, Math.min(params.nNeighbors, knn.k, n)), n);
+  const { a, b } = findABParams(1, params.minDist);
+  const optimizer = createSgdOptimizer(graph, positions, { ...DEFAULT_SGD, nEpochs, a, b, seed: params.seed });
   return {
-    epochs,
-    step() {
-      if (done < epochs) done = umap.step();
-      return done;
-    },
-    coords() {
-      const out = new Float32Array(n * 2);
-      umap.getEmbedding().forEach((row, i) => {
-        out[2 * i] = row[0]!;
-        out[2 * i + 1] = row[1]!;
-      });
-      return out;
-    },
+    epochs: optimizer.epochs,
+    step: () => optimizer.step(),
+    coords: () => positions.slice(),
   };
 }
