@@ -10,6 +10,8 @@ export interface PapermapState {
   papers: number;
   /** Device that computed the embeddings ('webgpu' or 'wasm'); null before the map exists. */
   device: Device | null;
+  /** How the map's kNN graph was found ('exact', 'nn-descent' or 'webgpu'); null when the file gave positions or before the map exists. */
+  neighbours: 'exact' | 'nn-descent' | 'webgpu' | null;
   /** True when this visit drew the map from IndexedDB without running the pipeline. */
   cached: boolean;
   model: string;

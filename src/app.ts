@@ -388,7 +388,7 @@ export class App {
       },
       (message) => {
         if (message.type === 'device') this.progress.showDevice(message.choice, wasmThreads());
-        else if (message.type === 'progress') this.progress.progress(message.stage, message.done, message.total);
+        else if (message.type === 'progress') this.progress.progress(message.stage, message.done, message.total, message.unit);
         else if (message.type === 'stage-done') {
           if (!ran.includes(message.stage)) ran.push(message.stage);
           timings[message.stage] = message.ms;
@@ -722,6 +722,7 @@ export class App {
     return {
       papers: this.entry?.n ?? 0,
       device: this.entry?.device ?? null,
+      neighbours: this.entry?.neighbourMethod ?? null,
       cached: this.cached,
       model: this.modelId,
       selected: this.selection?.ids() ?? [],

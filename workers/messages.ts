@@ -86,7 +86,7 @@ export interface PipelineResult {
 /** Worker -> page. */
 export type WorkerMessage =
   | { type: 'device'; choice: DeviceChoice }
-  | { type: 'progress'; stage: Stage; done: number; total: number }
+  | { type: 'progress'; stage: Stage; done: number; total: number; /** What is counted, when not the stage's usual unit. */ unit?: string }
   | { type: 'stage-done'; stage: Stage; ms: number }
   /** An intermediate layout (n × 2), so the map appears early and refines. */
   | { type: 'layout-preview'; coords: Float32Array; epoch: number; epochs: number }

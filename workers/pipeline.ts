@@ -5,7 +5,7 @@
  */
 import { l2NormalizeRows } from '../src/math/knn';
 import { createLayout, pcaInit } from '../src/math/layout';
-import { cosineNeighbours, type NeighbourMethod } from '../src/math/neighbours';
+import { cosineNeighbours, neighbourMethod, type NeighbourMethod } from '../src/math/neighbours';
 import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/gpu/webgpu-knn';
 import type { KnnGraph } from '../src/math/knn';
 import { topicLevels } from '../src/math/topics';
@@ -36,12 +36,12 @@ const GPU_EXACT_MAX = 200_000;
  * NN-descent by size). A GPU that fails or is lost hands the search to the CPU, with a warning.
  */
 async function neighbours(vectors: Float32Array, n: number, d: number, k: number, onGpu: boolean, seed: number, emit: Emit, warnings: string[]): Promise<{ knn: KnnGraph; method: NeighbourMethod | 'webgpu' }> {
-  const onProgress = (done: number, total: number) => emit({ type: 'progress', stage: 'knn', done, total });
+  const progress = (unit: string) => (done: number, total: number) => emit({ type: 'progress', stage: 'knn', done, total, unit });
   if (onGpu && n <= GPU_EXACT_MAX && k <= MAX_GPU_K) {
     const device = await requestKnnDevice();
     if (device) {
       try {
-        return { knn: await webgpuCosineKnn(device, vectors, n, d, k, { onProgress }), method: 'webgpu' };
+        return { knn: await webgpuCosineKnn(device, vectors, n, d, k, { onProgress: progress('rows, exact on the GPU') }), method: 'webgpu' };
       } catch (error) {
         warnings.push(`The neighbour search on the GPU failed (${error instanceof Error ? error.message : String(error)}); the CPU did it instead.`);
       } finally {
@@ -49,7 +49,8 @@ async function neighbours(vectors: Float32Array, n: number, d: number, k: number
       }
     }
   }
-  return cosineNeighbours(vectors, n, d, k, { seed, onProgress });
+  const unit = neighbourMethod(n, d) === 'exact' ? 'rows, exact' : 'passes, approximate (NN-descent)';
+  return cosineNeighbours(vectors, n, d, k, { seed, onProgress: progress(unit) });
 }
 
 /** How often (in epochs) layout progress is reported, and how often an intermediate layout is drawn. */
@@ -125,7 +126,7 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
   const { vectors, dims, device } = embedded;
 
   let coords: Float32Array;
-  let neighbourMethod: PipelineResult['neighbourMethod'] = null;
+  let usedNeighbours: PipelineResult['neighbourMethod'] = null;
   if (given?.coords) {
     coords = given.coords;
   } else {
@@ -136,7 +137,7 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
     const k = Math.min(params.nNeighbors, n - 1);
     const onGpu = device === 'webgpu' || (device === null && chooseDevice(request.device, request.device === 'wasm' ? null : await probeAdapter()).device === 'webgpu');
     const { knn, method } = await timed('knn', () => neighbours(vectors, n, dims, k, onGpu, params.seed, emit, warnings));
-    neighbourMethod = method;
+    usedNeighbours = method;
     coords = await timed('layout', () => {
       const layout = createLayout(vectors, n, dims, knn, params, start);
       for (let epoch = 0; epoch < layout.epochs; ) {
@@ -153,5 +154,5 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
 
   const levels = await timed('topics', () => topicLevels(coords, n, request.texts));
 
-  return { n, dims, embeddings: vectors, coords, levels, device, neighbourMethod, fallback, warnings, timings };
+  return { n, dims, embeddings: vectors, coords, levels, device, neighbourMethod: usedNeighbours, fallback, warnings, timings };
 }

@@ -73,12 +73,12 @@ export class ProgressPanel {
     this.notes.append(el('p', { className: `note ${kind}`, text }));
   }
 
-  progress(stage: Stage, done: number, total: number): void {
+  progress(stage: Stage, done: number, total: number, unitName?: string): void {
     const row = this.rows.get(stage);
     if (!row) return;
     for (const [s, r] of this.rows) if (s !== stage && r.root.dataset.status === 'running') r.root.dataset.status = 'done';
     row.root.dataset.status = 'running';
-    const unit = COUNT_NAMES[stage];
+    const unit = unitName ?? COUNT_NAMES[stage];
     row.detail.textContent = unit ? `${done.toLocaleString()} / ${total.toLocaleString()} ${unit}` : '';
     row.bar.style.width = `${total > 0 ? (100 * done) / total : 0}%`;
   }

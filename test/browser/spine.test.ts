@@ -70,6 +70,8 @@ for (const mode of ['wasm', 'webgpu'] as BrowserMode[]) {
       const state = await page.evaluate(() => window.papermap.state());
       expect(state.papers).toBe(corpus.papers.length);
       expect(state.device).toBe(mode);
+      // On WebGPU the neighbours are searched on the GPU too; on WASM exactly on the CPU (336 papers).
+      expect(state.neighbours).toBe(mode === 'webgpu' ? 'webgpu' : 'exact');
       expect(state.cached).toBe(false);
       expect(state.fallback).toBeNull();
       expect(state.ran).toEqual(['model', 'embed', 'knn', 'layout', 'topics']);
