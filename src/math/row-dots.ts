@@ -51,7 +51,7 @@ const SIMD_DOT_MODULE = new Uint8Array([
 ]);
 
 /** Bytes of WebAssembly memory the SIMD path may take (a copy of the vectors); above it, JavaScript. */
-const MAX_WASM_BYTES = 1536 * 2 ** 20;
+const MAX_WASM_BYTES = 2 ** 30;
 
 let compiled: WebAssembly.Module | null | undefined;
 

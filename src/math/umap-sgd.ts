@@ -43,18 +43,20 @@ export function createSgdOptimizer(graph: FuzzyGraph, positions: Float32Array, o
   const n = graph.n;
   let maxWeight = 0;
   for (let e = 0; e < graph.weights.length; e++) maxWeight = Math.max(maxWeight, graph.weights[e]!);
-  const kept: number[] = [];
-  for (let e = 0; e < graph.weights.length; e++) if (graph.weights[e]! >= maxWeight / nEpochs && graph.weights[e]! > 0) kept.push(e);
-  const edges = kept.length;
+  const keep = (e: number) => graph.weights[e]! > 0 && graph.weights[e]! >= maxWeight / nEpochs;
+  let edges = 0;
+  for (let e = 0; e < graph.weights.length; e++) if (keep(e)) edges++;
   const heads = new Int32Array(edges);
   const tails = new Int32Array(edges);
-  // Epochs between two samples of an edge: 1 for the strongest, more for weaker ones.
-  const epochsPerSample = new Float64Array(edges);
-  kept.forEach((e, at) => {
+  // Epochs between two samples of an edge: 1 for the strongest, more for weaker ones. Float32 is
+  // plenty for counts of a few hundred epochs, and halves the memory at a million points.
+  const epochsPerSample = new Float32Array(edges);
+  for (let e = 0, at = 0; e < graph.weights.length; e++) {
+    if (!keep(e)) continue;
     heads[at] = graph.heads[e]!;
     tails[at] = graph.tails[e]!;
-    epochsPerSample[at] = maxWeight / graph.weights[e]!;
-  });
+    epochsPerSample[at++] = maxWeight / graph.weights[e]!;
+  }
   const nextSample = epochsPerSample.slice();
   const epochsPerNegative = epochsPerSample.map((value) => value / negativeSampleRate);
   const nextNegative = epochsPerNegative.slice();
