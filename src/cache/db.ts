@@ -5,7 +5,7 @@
  * runs without a cache rather than failing.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { MapEntry } from './maps';
+import type { StoredMap } from './map-format';
 import type { SavedSelection } from './selections';
 import type { StoredCorpus } from './corpora';
 
@@ -15,7 +15,7 @@ const DB_VERSION = 3;
 const BLOCKED_WAIT_MS = 3000;
 
 export interface PapermapDB extends DBSchema {
-  maps: { key: string; value: MapEntry };
+  maps: { key: string; value: StoredMap };
   selections: { key: string; value: SavedSelection; indexes: { byCorpus: string } };
   corpora: { key: string; value: StoredCorpus };
 }

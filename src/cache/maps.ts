@@ -1,25 +1,15 @@
 /**
  * The map cache: one IndexedDB store of computed maps, keyed by (schema, corpus hash, model id,
- * pipeline parameters). Values hold typed arrays (structured clone keeps them binary) and small JSON.
+ * pipeline parameters). Each value is small metadata plus one binary part (see map-format.ts).
  * An outdated or corrupt entry is deleted and reported as a miss: the page recomputes, never breaks.
  * A failed write (quota, private mode) is reported, and the map is still shown.
  */
 import { openDatabase, type Database } from './db';
-import { COLOUR_LEVEL, TOPIC_LEVELS, type TopicLevel } from '../math/topics';
-import type { PipelineParams, PipelineResult } from '../../workers/messages';
+import { COLOUR_LEVEL, type TopicLevel } from '../math/topics';
+import type { PipelineParams } from '../../workers/messages';
+import { MAP_SCHEMA, packMap, unpackMap, withBufferData, type MapEntry } from './map-format';
 
-/** Bump when the shape or meaning of a stored map changes: old entries are then recomputed. */
-export const MAP_SCHEMA = 2;
-
-/** A pipeline result as stored: the result itself plus what it was computed from. */
-export interface MapEntry extends PipelineResult {
-  key: string;
-  schema: number;
-  corpusHash: string;
-  modelId: string;
-  params: PipelineParams;
-  createdAt: string;
-}
+export { MAP_SCHEMA, type MapEntry } from './map-format';
 
 export function mapKey(corpusHash: string, modelId: string, params: PipelineParams): string {
   const sorted = Object.fromEntries(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
@@ -35,23 +25,6 @@ export function mapModelKey(modelId: string, given: { vectors: unknown; coords: 
   return given?.coords ? `${vectors}+xy-from-file` : vectors;
 }
 
-/** Why an entry cannot be used, or null when it is sound for a corpus of n papers. */
-export function entryProblem(entry: unknown, n: number): string | null {
-  const e = entry as Partial<MapEntry> | null;
-  if (!e || typeof e !== 'object') return 'not a map entry';
-  if (e.schema !== MAP_SCHEMA) return `schema ${String(e.schema)} is not ${MAP_SCHEMA}`;
-  if (e.n !== n) return `it has ${String(e.n)} papers, the corpus has ${n}`;
-  if (!(e.coords instanceof Float32Array) || e.coords.length !== 2 * n) return 'coordinates are missing or the wrong size';
-  if (!Array.isArray(e.levels) || e.levels.length !== TOPIC_LEVELS.length) return 'topic levels are missing';
-  for (const level of e.levels) {
-    if (!(level.topics instanceof Int32Array) || level.topics.length !== n || !Array.isArray(level.terms)) return 'topics are missing or the wrong size';
-  }
-  if (!(e.embeddings instanceof Float32Array) || typeof e.dims !== 'number' || e.embeddings.length !== n * e.dims) return 'embeddings are missing or the wrong size';
-  if (!Array.isArray(e.warnings)) return 'warnings are missing';
-  for (let i = 0; i < e.coords.length; i++) if (!Number.isFinite(e.coords[i])) return 'coordinates are not finite';
-  return null;
-}
-
 export type ReadResult = { entry: MapEntry } | { entry: null; reason: string };
 export type WriteResult = { stored: true } | { stored: false; reason: string };
 
@@ -65,30 +38,45 @@ export class MapCache {
   }
 
   async read(key: string, n: number): Promise<ReadResult> {
-    let entry: unknown;
+    let unpacked;
     try {
-      entry = await this.db.get('maps', key);
+      const stored = await this.db.get('maps', key);
+      if (stored === undefined) return { entry: null, reason: 'not cached yet' };
+      unpacked = await unpackMap(stored, n);
     } catch (error) {
       return { entry: null, reason: `cache read failed: ${error instanceof Error ? error.message : String(error)}` };
     }
-    if (entry === undefined) return { entry: null, reason: 'not cached yet' };
-    const problem = entryProblem(entry, n);
-    if (problem) {
+    if (unpacked.problem !== null) {
       await this.db.delete('maps', key).catch(() => undefined);
-      return { entry: null, reason: `cached map discarded: ${problem}` };
+      return { entry: null, reason: `cached map discarded: ${unpacked.problem}` };
     }
-    return { entry: entry as MapEntry };
+    return { entry: unpacked.entry };
   }
 
   async write(entry: MapEntry): Promise<WriteResult> {
     try {
-      await this.db.put('maps', entry);
+      // Maps of an older schema can never be read again (their keys name it): make room first.
+      await this.pruneOutdated();
+      const stored = packMap(entry);
+      try {
+        await this.db.put('maps', stored);
+      } catch (error) {
+        // WebKit refuses some Blobs (private mode, "Error preparing Blob/File data"): the same bytes as an ArrayBuffer.
+        if (error instanceof DOMException && error.name === 'QuotaExceededError') throw error;
+        await this.db.put('maps', await withBufferData(stored));
+      }
       return { stored: true };
     } catch (error) {
       const name = error instanceof DOMException ? error.name : '';
       const reason = name === 'QuotaExceededError' ? 'browser storage is full' : error instanceof Error ? error.message : String(error);
       return { stored: false, reason };
     }
+  }
+
+  private async pruneOutdated(): Promise<void> {
+    const tx = this.db.transaction('maps', 'readwrite');
+    for (const key of await tx.store.getAllKeys()) if (!key.startsWith(`v${MAP_SCHEMA}|`)) await tx.store.delete(key);
+    await tx.done;
   }
 
   async keys(): Promise<string[]> {

@@ -1,30 +1,36 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAP_SCHEMA, MapCache, entryProblem, mapKey, type MapEntry } from '../../src/cache/maps';
+import { MAP_SCHEMA, MapCache, mapKey, type MapEntry } from '../../src/cache/maps';
+import { packMap, packedBytes, unpackMap, withBufferData, type StoredMap } from '../../src/cache/map-format';
+import { openDatabase, type Database } from '../../src/cache/db';
 import { DEFAULT_PIPELINE_PARAMS } from '../../workers/messages';
+import { syntheticMapEntry } from '../support/synthetic-map';
 
 let dbCount = 0;
 // Each test opens its own database, so no state leaks between them.
 const freshName = () => `papermap-test-${++dbCount}`;
 
-function entry(n: number, key = 'k'): MapEntry {
-  return {
-    key,
-    schema: MAP_SCHEMA,
-    corpusHash: 'h',
-    modelId: 'm/x',
-    params: DEFAULT_PIPELINE_PARAMS,
-    n,
-    dims: 4,
-    embeddings: new Float32Array(n * 4).fill(0.5),
-    coords: Float32Array.from({ length: 2 * n }, (_, i) => i),
-    levels: [0, 1, 2].map(() => ({ topics: new Int32Array(n), terms: [{ topic: 0, size: n, terms: ['a'], label: 'a' }] })),
-    device: 'wasm',
-    fallback: null,
-    warnings: [],
-    timings: { embed: 1 },
-    createdAt: '2026-01-01T00:00:00Z',
-  };
+const entry = (n: number, key = 'k'): MapEntry => syntheticMapEntry(n, 16, { key });
+
+/** The stored entry with its binary part replaced by these bytes. */
+const withBytes = (stored: StoredMap, edit: (bytes: Uint8Array) => Uint8Array) => async () => {
+  const bytes = new Uint8Array(await (stored.data as Blob).arrayBuffer());
+  return { ...stored, data: new Blob([edit(bytes) as Uint8Array<ArrayBuffer>]) };
+};
+
+function expectSameMap(read: MapEntry, written: MapEntry): void {
+  expect(read.coords).toEqual(written.coords);
+  expect(read.levels).toEqual(written.levels);
+  expect(read.levels[1]!.topics).toBeInstanceOf(Int32Array);
+  const { embeddings, coords: _c, levels: _l, ...meta } = written;
+  expect(read).toMatchObject(meta);
+  expect(read.embeddings).toBeInstanceOf(Float32Array);
+  expect(read.embeddings).toHaveLength(embeddings.length);
+  // Half an int8 step: a step is at most 2/127, since a unit row is within 2 of the mean in each component.
+  let worst = 0;
+  for (let i = 0; i < embeddings.length; i++) worst = Math.max(worst, Math.abs(read.embeddings[i]! - embeddings[i]!));
+  expect(worst).toBeGreaterThan(0);
+  expect(worst).toBeLessThan(1 / 127);
 }
 
 describe('map cache keys', () => {
@@ -39,44 +45,86 @@ describe('map cache keys', () => {
   });
 });
 
-describe('map cache entries', () => {
-  it('accepts a sound entry and names what is wrong with a broken one', () => {
-    expect(entryProblem(entry(3), 3)).toBeNull();
-    expect(entryProblem(entry(3), 4)).toMatch(/3 papers, the corpus has 4/);
-    expect(entryProblem({ ...entry(3), schema: MAP_SCHEMA - 1 }, 3)).toMatch(/schema/);
-    expect(entryProblem({ ...entry(3), coords: new Float32Array(5) }, 3)).toMatch(/coordinates/);
-    expect(entryProblem({ ...entry(3), coords: Float32Array.from([0, 1, NaN, 3, 4, 5]) }, 3)).toMatch(/not finite/);
-    expect(entryProblem({ ...entry(3), levels: [] }, 3)).toMatch(/topic levels/);
-    expect(entryProblem({ ...entry(3), levels: entry(2).levels }, 3)).toMatch(/topics are missing or the wrong size/);
-    expect(entryProblem({ ...entry(3), embeddings: new Float32Array(2) }, 3)).toMatch(/embeddings/);
-    expect(entryProblem('garbage', 3)).toMatch(/not a map entry/);
+describe('the stored map format', () => {
+  it('keeps metadata as fields and the arrays as one binary part of 408 bytes a paper at 384 dims', () => {
+    const stored = packMap(entry(5));
+    expect(stored.data).toBeInstanceOf(Blob);
+    expect((stored.data as Blob).size).toBe(packedBytes(5, 16));
+    expect(stored).not.toHaveProperty('embeddings');
+    expect(stored).not.toHaveProperty('coords');
+    expect(stored.terms).toEqual(entry(5).levels.map((l) => l.terms));
+    expect(packedBytes(100_000, 384)).toBe(40_800_000 + 4 * 384);
+  });
+
+  it('gives back coordinates and topics exactly and vectors within the int8 step', async () => {
+    const written = entry(50);
+    const read = await unpackMap(packMap(written), 50);
+    expect(read.problem).toBeNull();
+    expectSameMap(read.entry!, written);
+  });
+
+  it('reads the binary part stored as an ArrayBuffer too', async () => {
+    const written = entry(7);
+    const stored = await withBufferData(packMap(written));
+    expect(stored.data).toBeInstanceOf(ArrayBuffer);
+    expectSameMap((await unpackMap(stored, 7)).entry!, written);
+  });
+
+  it('names what is wrong with a broken entry', async () => {
+    const stored = packMap(entry(3));
+    const problem = async (value: unknown, n = 3) => (await unpackMap(value, n)).problem;
+    expect(await problem(stored)).toBeNull();
+    expect(await problem(stored, 4)).toMatch(/3 papers, the corpus has 4/);
+    expect(await problem({ ...stored, schema: MAP_SCHEMA - 1 })).toMatch(`schema ${MAP_SCHEMA - 1} is not ${MAP_SCHEMA}`);
+    expect(await problem('garbage')).toMatch(/not a map entry/);
+    expect(await problem({ ...stored, terms: [] })).toMatch(/topic levels/);
+    expect(await problem({ ...stored, dims: undefined })).toMatch(/dimension/);
+    expect(await problem({ ...stored, data: undefined })).toMatch(/binary part is missing/);
+    // The previous format: float32 arrays as fields, no binary part.
+    const { data: _data, terms: _terms, ...old } = stored;
+    expect(await problem({ ...old, ...entry(3), schema: MAP_SCHEMA })).toMatch(/topic levels are missing/);
+  });
+
+  it('refuses a truncated binary part, and one whose numbers cannot be right', async () => {
+    const stored = packMap(entry(3));
+    const problem = async (make: () => Promise<unknown>) => (await unpackMap(await make(), 3)).problem;
+    expect(await problem(withBytes(stored, (b) => b.slice(0, b.length - 1)))).toMatch(/binary part has \d+ bytes, not \d+: it is truncated/);
+    const nan = (at: number) => (b: Uint8Array) => {
+      new DataView(b.buffer).setFloat32(at, NaN, true);
+      return b;
+    };
+    expect(await problem(withBytes(stored, nan(4)))).toMatch(/coordinates are not finite/);
+    // Topic ids start after 2n coordinates; the scales after three levels of n topic ids; the mean after n scales.
+    expect(await problem(withBytes(stored, (b) => (new DataView(b.buffer).setInt32(4 * 6, 9999, true), b)))).toMatch(/topic ids at level 0 are out of range/);
+    expect(await problem(withBytes(stored, nan(4 * (6 + 9))))).toMatch(/vector scales are not finite/);
+    expect(await problem(withBytes(stored, nan(4 * (6 + 9 + 3))))).toMatch(/mean vector is not finite/);
   });
 });
 
 describe('MapCache on IndexedDB', () => {
-  const opened: MapCache[] = [];
+  const opened: { close(): void }[] = [];
   afterEach(() => opened.splice(0).forEach((c) => c.close()));
-  const open = async () => {
-    const cache = (await MapCache.open(freshName()))!;
-    opened.push(cache);
-    return cache;
+  const openDb = async (name = freshName()) => {
+    const db = (await openDatabase(name))!;
+    opened.push(db);
+    return db;
   };
 
-  it('round-trips typed arrays', async () => {
-    const cache = await open();
-    expect(await cache.write(entry(3))).toEqual({ stored: true });
-    const read = await cache.read('k', 3);
-    expect(read.entry?.coords).toBeInstanceOf(Float32Array);
-    expect(Array.from(read.entry!.coords)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(read.entry?.levels[1]!.topics).toBeInstanceOf(Int32Array);
+  it('round-trips a map: coordinates and topics exactly, vectors within the int8 step', async () => {
+    const cache = new MapCache(await openDb());
+    const written = entry(40);
+    expect(await cache.write(written)).toEqual({ stored: true });
+    const read = await cache.read('k', 40);
+    expect(read.entry).not.toBeNull();
+    expectSameMap(read.entry!, written);
   });
 
   it('reports a miss for an unknown key', async () => {
-    expect(await (await open()).read('nope', 3)).toEqual({ entry: null, reason: 'not cached yet' });
+    expect(await new MapCache(await openDb()).read('nope', 3)).toEqual({ entry: null, reason: 'not cached yet' });
   });
 
   it('deletes an entry that does not fit the corpus and reports why', async () => {
-    const cache = await open();
+    const cache = new MapCache(await openDb());
     await cache.write(entry(3));
     const read = await cache.read('k', 5);
     expect(read.entry).toBeNull();
@@ -84,8 +132,54 @@ describe('MapCache on IndexedDB', () => {
     expect(await cache.keys()).toEqual([]);
   });
 
+  it('discards an entry whose binary part is corrupt, so the map is recomputed', async () => {
+    const db = await openDb();
+    const cache = new MapCache(db);
+    await cache.write(entry(3));
+    const stored = (await db.get('maps', 'k'))!;
+    await db.put('maps', await withBytes(stored, (b) => b.slice(0, 10))());
+    const read = await cache.read('k', 3);
+    expect(read.entry === null && read.reason).toMatch(/cached map discarded: the binary part has 10 bytes/);
+    expect(await cache.keys()).toEqual([]);
+  });
+
+  it('discards an entry of the previous schema stored under the current key', async () => {
+    const db = await openDb();
+    const old = { ...entry(3), schema: MAP_SCHEMA - 1 };
+    await db.put('maps', old as unknown as StoredMap);
+    const read = await new MapCache(db).read('k', 3);
+    expect(read.entry === null && read.reason).toMatch(`cached map discarded: schema ${MAP_SCHEMA - 1} is not ${MAP_SCHEMA}`);
+  });
+
+  it('frees the space of maps of older schemas when it writes a new one', async () => {
+    const db = await openDb();
+    const oldKey = mapKey('c', 'm', DEFAULT_PIPELINE_PARAMS).replace(`v${MAP_SCHEMA}|`, `v${MAP_SCHEMA - 1}|`);
+    await db.put('maps', { ...entry(3), key: oldKey } as unknown as StoredMap);
+    const cache = new MapCache(db);
+    await cache.write(entry(3, mapKey('c', 'm', DEFAULT_PIPELINE_PARAMS)));
+    expect(await cache.keys()).toEqual([mapKey('c', 'm', DEFAULT_PIPELINE_PARAMS)]);
+  });
+
+  it('stores the binary part as an ArrayBuffer where the browser refuses the Blob', async () => {
+    const db = await openDb();
+    // WebKit in private mode: "DataCloneError: BlobURLs are not yet supported".
+    const refusesBlobs = new Proxy(db, {
+      get(target, property) {
+        if (property !== 'put') {
+          const value = Reflect.get(target, property) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return (store: 'maps', value: StoredMap) => (value.data instanceof Blob ? Promise.reject(new DOMException('BlobURLs are not yet supported', 'DataCloneError')) : target.put(store, value));
+      },
+    }) as Database;
+    const cache = new MapCache(refusesBlobs);
+    expect(await cache.write(entry(4))).toEqual({ stored: true });
+    expect((await db.get('maps', 'k'))!.data).toBeInstanceOf(ArrayBuffer);
+    expectSameMap((await cache.read('k', 4)).entry!, entry(4));
+  });
+
   it('reports a failed write instead of throwing', async () => {
-    const cache = await open();
+    const cache = new MapCache(await openDb());
     const unclonable = { ...entry(2), timings: { embed: () => 1 } } as unknown as MapEntry;
     const result = await cache.write(unclonable);
     expect(result.stored).toBe(false);
