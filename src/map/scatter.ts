@@ -53,6 +53,8 @@ export interface ScatterData {
 const filter = new DataFilterExtension({ filterSize: 1 });
 
 const VIEW_ID = 'map';
+/** Pixels the top bar covers at the top of the map (and the tool bar at the bottom). */
+const BAR_CLEARANCE = 76;
 
 export class ScatterMap {
   private readonly deck: Deck<OrthographicView>;
@@ -207,7 +209,12 @@ export class ScatterMap {
       getTextAnchor: 'middle',
       getAlignmentBaseline: 'center',
       pickable: true,
-      updateTriggers: { getColor: [this.colours.text] },
+      // An all-but-transparent box behind each label, so a click between its words or letters still
+      // lands on the label (glyphs alone are pickable only where they have ink).
+      background: true,
+      getBackgroundColor: [...this.colours.background.slice(0, 3), 1] as [number, number, number, number],
+      backgroundPadding: [4, 2],
+      updateTriggers: { getColor: [this.colours.text], getBackgroundColor: [this.colours.background] },
     });
     if (focus === null) return [points, labels];
     const ring = new ScatterplotLayer({
@@ -250,7 +257,9 @@ export class ScatterMap {
     // A single point or a tight group still gets some context around it.
     const spanX = Math.max(maxX - minX, 0.5);
     const spanY = Math.max(maxY - minY, 0.5);
-    const zoom = Math.log2(Math.min(width / spanX, height / spanY) * 0.85);
+    // Room above and below for the top bar (and, symmetrically, the tool bar), so no point hides under them.
+    const usableHeight = Math.max(height * 0.5, height - 2 * BAR_CLEARANCE);
+    const zoom = Math.log2(Math.min((width * 0.85) / spanX, (usableHeight * 0.95) / spanY));
     if (indices) {
       this.viewState = { ...this.viewState, target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom: Math.min(zoom, (this.viewState.maxZoom as number | undefined) ?? zoom) };
     } else {
