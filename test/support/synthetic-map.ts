@@ -5,18 +5,10 @@
  */
 import { MAP_SCHEMA, type MapEntry } from '../../src/cache/map-format';
 import { DEFAULT_PIPELINE_PARAMS } from '../../workers/messages';
+import { mulberry32 } from '../../src/math/random';
 
-/** mulberry32: a small seeded generator of uniform numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (mulberry32), under the name the cache's tests and benchmark use. */
+export const seededRandom = mulberry32;
 
 function gaussians(random: () => number, out: Float32Array): Float32Array {
   for (let i = 0; i < out.length; i += 2) {
