@@ -182,7 +182,7 @@ export class ScatterMap {
 
   view(): MapView {
     const [x, y] = (this.viewState.target as number[] | undefined) ?? [0, 0];
-    return { target: [x!, y!], zoom: (this.viewState.zoom as number | undefined) ?? 0 };
+    return { target: [x!, y!], zoom: this.viewState.zoomX ?? (this.viewState.zoom as number | undefined) ?? 0 };
   }
 
   /** The zoom at which the whole map fits the screen. */
@@ -191,7 +191,15 @@ export class ScatterMap {
   }
 
   setView(view: MapView): void {
-    this.viewState = { ...this.viewState, target: [view.target[0], view.target[1], 0], zoom: view.zoom };
+    this.moveTo([view.target[0], view.target[1]], view.zoom);
+  }
+
+  /**
+   * Centres the view on a map position at a zoom. deck.gl's controller keeps the zoom of each axis
+   * (zoomX, zoomY) in the view state after a wheel or pinch, and those win over `zoom`: all three are set.
+   */
+  private moveTo([x, y]: [number, number], zoom: number): void {
+    this.viewState = { ...this.viewState, target: [x, y, 0], zoom, zoomX: zoom, zoomY: zoom };
     this.deck.setProps({ viewState: this.viewState });
     this.callbacks.onView();
   }
@@ -353,11 +361,11 @@ export class ScatterMap {
     const spanY = Math.max(maxY - minY, 0.5);
     const zoom = Math.log2(Math.min(width / spanX, height / spanY) * 0.85);
     if (indices) {
-      this.viewState = { ...this.viewState, target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom: Math.min(zoom, (this.viewState.maxZoom as number | undefined) ?? zoom) };
-    } else {
-      this.fitZoom = zoom;
-      this.viewState = { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8 };
+      this.moveTo([(minX + maxX) / 2, (minY + maxY) / 2], Math.min(zoom, (this.viewState.maxZoom as number | undefined) ?? zoom));
+      return;
     }
+    this.fitZoom = zoom;
+    this.viewState = { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8 };
     this.deck.setProps({ viewState: this.viewState });
     this.callbacks.onView();
   }

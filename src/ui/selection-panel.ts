@@ -101,7 +101,7 @@ export class SelectionPanel {
                 {},
                 el('span', { className: 'label', text: m.label }),
                 el('span', { className: 'bar', style: { width: `${Math.max(4, (70 * m.count) / max)}%`, background: m.colour } }),
-                el('span', { className: 'count', text: String(m.count) }),
+                el('span', { className: 'count', text: m.count.toLocaleString('en') }),
               ),
             ),
           ),
