@@ -8,7 +8,7 @@
  * Usage: npm run build && npx tsx scripts/bench-render.ts [--sizes=100000,1000000] [--out=bench/render-results.json]
  */
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium, serveDist } from '../test/browser/harness';
@@ -178,7 +178,8 @@ try {
 const report = {
   what: 'rendering and interaction at scale: rAF frame times while panning / zooming with the mouse, and lasso time (pointer up to the selection panel painted), in headless Chromium',
   note: 'WebGL on SwiftShader (a CPU renderer, no GPU here): absolute numbers are not a GPU\'s; compare sizes with each other. Positions come from the file (no UMAP); the file also carries 3-d vectors so no model runs.',
-  machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  // The load average at the end of the run: other work on a shared machine slows a CPU renderer down.
+  machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 10) / 10 },
   date: new Date().toISOString(),
   results,
 };

@@ -267,7 +267,8 @@ export class ScatterMap {
       radius: radius / 2 ** this.fitZoom,
       radiusMinPixels: radius,
       radiusMaxPixels: MAX_RADIUS,
-      opacity,
+      // Faint where points crowd the overview; each step in spreads them out, so they firm up again.
+      opacity: Math.min(1, opacity * 2 ** Math.max(0, this.view().zoom - this.fitZoom)),
       lineWidth: stroked ? 0.75 : 0,
       lineColor: [255, 255, 255, dimmed ? 18 : 90],
     });
