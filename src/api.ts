@@ -50,10 +50,16 @@ export interface PapermapState {
 export interface PapermapApi {
   ready: Promise<void>;
   state(): PapermapState;
-  /** Paper ids with their map coordinates, in corpus order. */
+  /** Paper ids with their map coordinates (centred on 0, the longer side 100 units wide: see map/normalise.ts), in corpus order. */
   points(): { id: string; x: number; y: number }[];
   /** Where a paper is on screen (CSS pixels, page coordinates), or null. */
   screenPosition(id: string): [number, number] | null;
+  /**
+   * Paper `index` (corpus order, 0 ≤ index < state().papers) with its map coordinates and where it is
+   * on screen (CSS pixels, page coordinates): for big maps, where points() would make a million objects.
+   * Null for an index off the end.
+   */
+  point(index: number): { id: string; title: string; x: number; y: number; screen: [number, number] } | null;
   /** Opens a paper's details, as a click on its point does. */
   open(id: string): boolean;
   /** Topic labels drawn now: text, level (0 = broadest), topic, and screen box [x0, y0, x1, y1] in page pixels. */

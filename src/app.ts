@@ -16,12 +16,13 @@ import { SelectionController } from './selection/controller';
 import { buildKeywordIndex, keywordSearch, queryWords, type KeywordIndex, type SearchHit } from './search/keyword';
 import { cosineRank, nearestPapers } from './search/semantic';
 import { QueryEmbedder } from './search/query-client';
-import { SearchBox, type SearchMode } from './ui/search-box';
-import { decodeUrlState, encodeUrlState, type UrlState } from './url-state';
+import { MAX_ROWS, SearchBox, type SearchMode } from './ui/search-box';
+import { MAX_URL_SELECTION, decodeUrlState, encodeUrlState, type UrlState } from './url-state';
 import { DEFAULT_MODEL_ID, isValidModelId } from './model/models';
 import { cssColour, pointColours, previewColours, topicColour } from './map/palette';
 import { COLOUR_MODES, colourBy, type ColourMode, type Colouring } from './map/colour-modes';
 import { ScatterMap, type MapView } from './map/scatter';
+import { normaliseCoords } from './map/normalise';
 import { LABEL_FONT, levelForZoom, placeLabels, topicAnchors, type PlacedLabel, type TopicAnchor } from './map/topic-labels';
 import { startPipeline, PipelineError, type PipelineRun } from './pipeline-client';
 import { DetailsPanel, paperMeta } from './ui/details';
@@ -341,7 +342,7 @@ export class App {
       this.queries = null;
     }
     this.modelId = modelId;
-    byId('summary').textContent = `${this.corpus.papers.length} papers · ${this.given?.vectors ? `vectors from the file (${this.given.vectors.dims}-d)` : this.modelId}`;
+    byId('summary').textContent = `${this.corpus.papers.length.toLocaleString('en')} papers · ${this.given?.vectors ? `vectors from the file (${this.given.vectors.dims}-d)` : this.modelId}`;
     if (!switched) return;
     this.keywordIndex = null;
     this.search = null;
@@ -396,7 +397,7 @@ export class App {
         } else if (message.type === 'fallback') this.progress.note(message.reason, 'warning');
         else if (message.type === 'layout-preview' && !this.entry) {
           document.body.dataset.state = 'preview';
-          void this.map.setData({ coords: message.coords, colours: previewColours(message.coords.length / 2), focus: null }, { fit: true });
+          void this.map.setData({ coords: normaliseCoords(message.coords).coords, colours: previewColours(message.coords.length / 2), focus: null }, { fit: true });
         }
       },
     );
@@ -446,12 +447,17 @@ export class App {
     return true;
   }
 
-  private async show(entry: MapEntry): Promise<void> {
+  private async show(stored: MapEntry): Promise<void> {
+    // The one place the map gets its coordinates: centred and scaled so float32 holds when zoomed in
+    // (the map, labels, lasso and picking all read these).
+    const entry: MapEntry = { ...stored, coords: normaliseCoords(stored.coords).coords };
     this.entry = entry;
     const t0 = performance.now();
     this.colouring = this.computeColouring(entry);
     await this.map.setData({ coords: entry.coords, colours: pointColours(this.colouring.rgb), focus: null }, { fit: true });
     this.timings.render = performance.now() - t0;
+    // Searching a big map as one types would stall on every keystroke: it waits for a pause instead.
+    this.searchBox.keywordDelay = entry.n > 50_000 ? 250 : 0;
     this.anchors = topicAnchors(entry.levels, entry.coords);
     this.updateLabels();
     this.selection = new SelectionController(this.corpus!, entry, this.map, this.saved, (i) => this.openPaper(i), () => {
@@ -512,7 +518,8 @@ export class App {
       query: this.search?.query ?? '',
       queryMode: this.search?.mode ?? 'keyword',
       paper: this.focus !== null ? this.corpus!.papers[this.focus]!.id : null,
-      selected: this.selection?.ids() ?? [],
+      // A selection too large for a link is not listed (a million ids would stall every URL update).
+      selected: this.selection && this.selection.selection.size <= MAX_URL_SELECTION ? this.selection.ids() : [],
     };
   }
 
@@ -613,7 +620,7 @@ export class App {
     this.searchBox.show({
       total: hits.length,
       message,
-      rows: hits.map((h) => {
+      rows: hits.slice(0, MAX_ROWS).map((h) => {
         const paper = this.corpus!.papers[h.index]!;
         const topic = this.topicOf(h.index);
         const score = mode === 'semantic' ? `similarity ${h.score.toFixed(2)}` : null;
@@ -745,6 +752,14 @@ export class App {
     };
   }
 
+  /** Where paper `index` is on the page (CSS pixels), or null before the map is drawn. */
+  private pageOf(index: number): [number, number] | null {
+    const local = this.map.screenPosition(index);
+    if (!local) return null;
+    const rect = byId('map').getBoundingClientRect();
+    return [rect.left + local[0], rect.top + local[1]];
+  }
+
   api(): PapermapApi {
     return {
       ready: this.ready,
@@ -755,10 +770,13 @@ export class App {
         ),
       screenPosition: (id) => {
         const index = this.corpus?.papers.findIndex((p) => p.id === id) ?? -1;
-        const local = index >= 0 ? this.map.screenPosition(index) : null;
-        if (!local) return null;
-        const rect = byId('map').getBoundingClientRect();
-        return [rect.left + local[0], rect.top + local[1]];
+        return index >= 0 ? this.pageOf(index) : null;
+      },
+      point: (index) => {
+        const paper = this.corpus?.papers[index];
+        const screen = this.entry && paper ? this.pageOf(index) : null;
+        if (!paper || !screen) return null;
+        return { id: paper.id, title: paper.title, x: this.entry!.coords[2 * index]!, y: this.entry!.coords[2 * index + 1]!, screen };
       },
       open: (id) => {
         const index = this.corpus?.papers.findIndex((p) => p.id === id) ?? -1;

@@ -9,6 +9,7 @@ import { paperId, titleKey } from './ids';
 import { authorCount, cellText, cleanText, cleanTitle, optionalText, parseDate, readVector, toNumber, truncateText } from './import-cells';
 import { checkPapers, CorpusError } from './load';
 import type { Corpus, Paper } from './types';
+import { normaliseCoords } from '../map/normalise';
 
 export class ImportError extends Error {}
 
@@ -120,7 +121,7 @@ export interface ImportResult {
   corpus: Corpus;
   /** n × dims, L2-normalised (cosine similarity does not depend on length, the pipeline expects unit vectors). */
   vectors: { data: Float32Array; dims: number } | null;
-  /** n × 2 positions from the file's x and y columns. */
+  /** n × 2 positions from the file's x and y columns, normalised (see map/normalise.ts) before float32 loses digits. */
   coords: Float32Array | null;
   warnings: string[];
 }
@@ -302,7 +303,8 @@ function readVectors(kept: Candidate[], rows: Record<string, unknown>[], column:
 
 function readCoords(kept: Candidate[], rows: Record<string, unknown>[], map: ColumnMap, rowsNamed: (i: number[]) => string): Float32Array | null {
   if (map.x === null || map.y === null) return null;
-  const coords = new Float32Array(kept.length * 2);
+  // Read in float64: positions like 1e6 + 1e-3 only survive the cast to float32 once centred and scaled.
+  const coords = new Float64Array(kept.length * 2);
   kept.forEach(({ index }, k) => {
     const x = toNumber(rows[index]![map.x!]);
     const y = toNumber(rows[index]![map.y!]);
@@ -314,7 +316,7 @@ function readCoords(kept: Candidate[], rows: Record<string, unknown>[], map: Col
     coords[k * 2] = x;
     coords[k * 2 + 1] = y;
   });
-  return coords;
+  return normaliseCoords(coords).coords;
 }
 
 /** The first rows with every cell as short text, for the page to show beside the column map. */

@@ -72,13 +72,19 @@ function categorical(n: number, categoryOf: (i: number) => number, items: Omit<L
 
 function continuous(n: number, valueOf: (i: number) => number | null, labels: (min: number, max: number) => [string, string], missingLabel: string): Colouring {
   const values = Array.from({ length: n }, (_, i) => valueOf(i));
-  const present = values.filter((v): v is number => v !== null);
-  const min = present.length ? Math.min(...present) : 0;
-  const max = present.length ? Math.max(...present) : 1;
+  // A loop, not Math.min(...values): spreading a million arguments overflows the stack.
+  let min = Infinity, max = -Infinity, present = 0;
+  for (const v of values) {
+    if (v === null) continue;
+    present++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (present === 0) [min, max] = [0, 1];
   const rgb = new Uint8Array(n * 3);
   values.forEach((v, i) => rgb.set(v === null ? NOISE_COLOUR : ramp(max > min ? (v - min) / (max - min) : 1), 3 * i));
   const [from, to] = labels(min, max);
-  return { rgb, category: null, legend: { kind: 'ramp', from, to, stops: VIRIDIS, missing: n - present.length, missingLabel } };
+  return { rgb, category: null, legend: { kind: 'ramp', from, to, stops: VIRIDIS, missing: n - present, missingLabel } };
 }
 
 export interface ColourContext {

@@ -1,11 +1,14 @@
 /**
- * The scatter map: deck.gl with an orthographic view and one ScatterplotLayer fed binary
- * attributes (no per-point JS objects). Knows nothing of papers: indices in, indices out.
+ * The scatter map: deck.gl with an orthographic view, the papers as one PointsLayer fed binary
+ * attributes (no per-point JS objects), and topic labels. Hover and click are answered on the CPU
+ * from a grid index, so neither ever waits for the GPU. Knows nothing of papers: indices in, indices out.
  */
 import { Deck, OrthographicView, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
 import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
-import { DataFilterExtension } from '@deck.gl/extensions';
 import { LABEL_FONT, type PlacedLabel } from './topic-labels';
+import { nearestPoint } from './hover';
+import { PointsLayer } from './points-layer';
+import { buildGridIndex, type GridIndex } from '../math/lasso';
 
 export interface Modifiers {
   add: boolean;
@@ -50,7 +53,40 @@ export interface ScatterData {
   visible?: Float32Array | null;
 }
 
-const filter = new DataFilterExtension({ filterSize: 1 });
+/** How points are drawn: a few hundred papers get large outlined dots; a million get fine, faint ones. */
+export interface PointStyle {
+  /** Radius in pixels when the whole map fits the screen; it grows as one zooms in, up to MAX_RADIUS. */
+  radius: number;
+  opacity: number;
+  /** Outlines separate a few large dots; on a dense map they would only add clutter. */
+  stroked: boolean;
+}
+
+const MAX_RADIUS = 4.5;
+
+function samePositions(next: unknown, previous: unknown): boolean {
+  const a = next as PointBuffers['data'] | undefined, b = previous as PointBuffers['data'] | undefined;
+  return a !== undefined && b !== undefined && a.length === b.length && a.attributes.getPosition === b.attributes.getPosition;
+}
+
+/**
+ * The style for n points on a screen of `area` pixels: dots shrink so that together they would
+ * cover about a quarter of the screen, down to 1 px, and fade as the map gets denser, so that
+ * dense regions read as density rather than as a solid blob.
+ */
+export function pointStyle(n: number, area: number): PointStyle {
+  const radius = Math.min(MAX_RADIUS, Math.max(1, Math.sqrt(area / (4 * Math.PI * Math.max(1, n)))));
+  const opacity = Math.min(1, Math.max(0.35, Math.sqrt(20_000 / Math.max(1, n))));
+  return { radius, opacity, stroked: radius >= 2 };
+}
+
+/** deck.gl's binary data for the points, with the arrays it was made from. */
+interface PointBuffers {
+  coords: Float32Array;
+  colours: Uint8Array;
+  visible: Float32Array;
+  data: { length: number; attributes: Record<'getPosition' | 'getFillColor' | 'getFilterValue', { value: Float32Array | Uint8Array; size: number }> };
+}
 
 const VIEW_ID = 'map';
 /** Pixels the top bar covers at the top of the map (and the tool bar at the bottom). */
@@ -65,28 +101,47 @@ export class ScatterMap {
   private shown: Float32Array | null = null;
   private viewState: OrthographicViewState = { target: [0, 0, 0], zoom: 0 };
   private rendered: (() => void) | null = null;
+  private buffers: PointBuffers | null = null;
+  private style: PointStyle = pointStyle(0, 1);
+  /** The points' grid index for hover and click, built on the first pointer move over new points. */
+  private grid: GridIndex | null = null;
+  private hovering = false;
+  /** A ring around the hovered point, drawn by the page so that hovering never redraws the map. */
+  private readonly hoverRing = document.createElement('div');
 
   constructor(
     private readonly container: HTMLDivElement,
     private readonly callbacks: ScatterCallbacks,
   ) {
+    this.hoverRing.className = 'hover-ring';
+    this.hoverRing.hidden = true;
+    container.append(this.hoverRing);
     this.deck = new Deck<OrthographicView>({
       parent: container,
       views: new OrthographicView({ id: VIEW_ID, controller: { doubleClickZoom: true, inertia: 250 } }),
       viewState: this.viewState,
       onViewStateChange: ({ viewState }) => {
         this.viewState = viewState as OrthographicViewState;
+        this.showHover(null);
         this.deck.setProps({ viewState: this.viewState });
         callbacks.onView();
       },
       layers: [],
-      getCursor: ({ isDragging, isHovering }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
-      onHover: (info: PickingInfo) => callbacks.onHover(info.layer?.id === 'papers' && info.index >= 0 ? info.index : null, info.x, info.y),
+      getCursor: ({ isDragging }) => (isDragging ? 'grabbing' : this.hovering ? 'pointer' : 'grab'),
+      // No layer is pickable: deck.gl would draw every point again into a picking buffer and wait for
+      // the GPU on each pointer move. Points and labels are found on the CPU instead (see pick()).
+      onHover: (info: PickingInfo) => {
+        const { point, label } = this.pick(info.x, info.y);
+        this.hovering = point !== null || label !== null;
+        this.showHover(point);
+        callbacks.onHover(point, info.x, info.y);
+      },
       onClick: (info: PickingInfo, event) => {
         const source = (event as { srcEvent?: MouseEvent }).srcEvent;
         const modifiers = { add: source?.shiftKey ?? false, subtract: source?.altKey ?? false };
-        if (info.layer?.id === 'labels' && info.object) callbacks.onLabelClick(info.object as PlacedLabel, modifiers);
-        else callbacks.onClick(info.layer?.id === 'papers' && info.index >= 0 ? info.index : null, modifiers);
+        const { point, label } = this.pick(info.x, info.y);
+        if (label) callbacks.onLabelClick(label, modifiers);
+        else callbacks.onClick(point, modifiers);
       },
       onAfterRender: () => {
         const done = this.rendered;
@@ -99,7 +154,10 @@ export class ScatterMap {
   /** Replaces the points (framing them when asked or when they are the first); resolves once drawn. */
   setData(data: ScatterData, options: { fit?: boolean } = {}): Promise<void> {
     const first = this.data === null;
+    if (data.coords !== this.data?.coords) this.grid = null;
     this.data = data;
+    this.showHover(null);
+    this.style = pointStyle(data.coords.length / 2, (this.container.clientWidth || 800) * (this.container.clientHeight || 600));
     const drawn = new Promise<void>((resolve) => (this.rendered = resolve));
     if (first || options.fit) this.fit();
     this.deck.setProps({ layers: this.layers() });
@@ -126,7 +184,7 @@ export class ScatterMap {
 
   view(): MapView {
     const [x, y] = (this.viewState.target as number[] | undefined) ?? [0, 0];
-    return { target: [x!, y!], zoom: (this.viewState.zoom as number | undefined) ?? 0 };
+    return { target: [x!, y!], zoom: this.viewState.zoomX ?? (this.viewState.zoom as number | undefined) ?? 0 };
   }
 
   /** The zoom at which the whole map fits the screen. */
@@ -135,13 +193,50 @@ export class ScatterMap {
   }
 
   setView(view: MapView): void {
-    this.viewState = { ...this.viewState, target: [view.target[0], view.target[1], 0], zoom: view.zoom };
+    this.moveTo([view.target[0], view.target[1]], view.zoom);
+  }
+
+  /**
+   * Centres the view on a map position at a zoom. deck.gl's controller keeps the zoom of each axis
+   * (zoomX, zoomY) in the view state after a wheel or pinch, and those win over `zoom`: all three are set.
+   */
+  private moveTo([x, y]: [number, number], zoom: number): void {
+    this.viewState = { ...this.viewState, target: [x, y, 0], zoom, zoomX: zoom, zoomY: zoom };
     this.deck.setProps({ viewState: this.viewState });
     this.callbacks.onView();
   }
 
   get size(): { width: number; height: number } {
     return { width: this.container.clientWidth, height: this.container.clientHeight };
+  }
+
+  /** Dot radius in pixels at the current zoom, as the points layer draws it. */
+  private pixelRadius(): number {
+    const { radius } = this.style;
+    return Math.min(MAX_RADIUS, Math.max(radius, radius * 2 ** (this.view().zoom - this.fitZoom)));
+  }
+
+  /**
+   * What is under a screen position (CSS pixels relative to the map): a topic label (by its box), or
+   * the point whose centre is nearest within its dot's radius (a few pixels more for tiny dots).
+   */
+  pick(x: number, y: number): { point: number | null; label: PlacedLabel | null } {
+    const label = this.labels.find(({ box }) => x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3]) ?? null;
+    if (label || !this.data) return { point: null, label };
+    const at = this.toMap(x, y);
+    if (!at) return { point: null, label: null };
+    const { coords, visible } = this.data;
+    this.grid ??= buildGridIndex(coords, coords.length / 2);
+    const radius = Math.max(this.pixelRadius() + 1, 4) / 2 ** this.view().zoom;
+    return { point: nearestPoint(this.grid, coords, at[0], at[1], radius, visible ? (i) => visible[i]! > 0.5 : null), label: null };
+  }
+
+  private showHover(index: number | null): void {
+    const at = index === null ? null : this.screenPosition(index);
+    this.hoverRing.hidden = at === null;
+    if (!at) return;
+    const size = 2 * this.pixelRadius() + 6;
+    Object.assign(this.hoverRing.style, { left: `${at[0]}px`, top: `${at[1]}px`, width: `${size}px`, height: `${size}px` });
   }
 
   /** Screen position (CSS pixels relative to the map) of a map coordinate. */
@@ -162,32 +257,22 @@ export class ScatterMap {
 
   private layers() {
     if (!this.data) return [];
-    const { coords, colours, focus, dimmed, visible } = this.data;
-    // Hidden points get filtered on the GPU, which also keeps them out of picking.
-    const n = coords.length / 2;
-    const points = new ScatterplotLayer({
+    const { coords, focus, dimmed } = this.data;
+    const { radius, opacity, stroked } = this.style;
+    const points = new PointsLayer({
       id: 'papers',
-      data: {
-        length: n,
-        attributes: {
-          getPosition: { value: coords, size: 2 },
-          getFillColor: { value: colours, size: 4 },
-          getFilterValue: { value: visible ?? this.allShown(n), size: 1 },
-        },
-      },
-      extensions: [filter],
-      filterRange: [0.5, 1],
-      radiusUnits: 'pixels',
-      getRadius: 4.5,
-      radiusMinPixels: 2,
-      stroked: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 0.75,
-      getLineColor: [255, 255, 255, dimmed ? 18 : 90],
-      updateTriggers: { getLineColor: [dimmed] },
-      pickable: true,
-      autoHighlight: true,
-      highlightColor: [255, 255, 255, 200],
+      data: this.pointBuffers().data,
+      // Only new positions are new data: new colours or filter values re-upload that one attribute,
+      // and nothing is rebuilt when only the labels or the view change.
+      dataComparator: samePositions,
+      // In map units, so dots grow as one zooms in (and points spread apart), between the overview's size and MAX_RADIUS.
+      radius: radius / 2 ** this.fitZoom,
+      radiusMinPixels: radius,
+      radiusMaxPixels: MAX_RADIUS,
+      // Faint where points crowd the overview; each step in spreads them out, so they firm up again.
+      opacity: Math.min(1, opacity * 2 ** Math.max(0, this.view().zoom - this.fitZoom)),
+      lineWidth: stroked ? 0.75 : 0,
+      lineColor: [255, 255, 255, dimmed ? 18 : 90],
     });
     const labels = new TextLayer<PlacedLabel>({
       id: 'labels',
@@ -208,13 +293,7 @@ export class ScatterMap {
       outlineColor: this.colours.background,
       getTextAnchor: 'middle',
       getAlignmentBaseline: 'center',
-      pickable: true,
-      // An all-but-transparent box behind each label, so a click between its words or letters still
-      // lands on the label (glyphs alone are pickable only where they have ink).
-      background: true,
-      getBackgroundColor: [...this.colours.background.slice(0, 3), 1] as [number, number, number, number],
-      backgroundPadding: [4, 2],
-      updateTriggers: { getColor: [this.colours.text], getBackgroundColor: [this.colours.background] },
+      updateTriggers: { getColor: [this.colours.text] },
     });
     if (focus === null) return [points, labels];
     const ring = new ScatterplotLayer({
@@ -230,6 +309,32 @@ export class ScatterMap {
       getLineColor: [255, 205, 60, 255],
     });
     return [points, ring, labels];
+  }
+
+  /** The binary attributes, rebuilt only when one of their arrays changes (each rebuild re-uploads it). */
+  private pointBuffers(): PointBuffers {
+    const { coords, colours } = this.data!;
+    const visible = this.data!.visible ?? this.allShown(coords.length / 2);
+    const old = this.buffers;
+    if (old && old.coords === coords && old.colours === colours && old.visible === visible) return old;
+    // An unchanged array keeps its attribute object, which tells deck.gl not to upload it again.
+    const attribute = <T extends Float32Array | Uint8Array>(value: T, size: number, previous: { value: T | Float32Array | Uint8Array; size: number } | undefined) =>
+      previous?.value === value ? previous : { value, size };
+    const attributes = old?.data.attributes;
+    this.buffers = {
+      coords,
+      colours,
+      visible,
+      data: {
+        length: coords.length / 2,
+        attributes: {
+          getPosition: attribute(coords, 2, attributes?.getPosition),
+          getFillColor: attribute(colours, 4, attributes?.getFillColor),
+          getFilterValue: attribute(visible, 1, attributes?.getFilterValue),
+        },
+      },
+    };
+    return this.buffers;
   }
 
   /** A filter attribute that shows every point, kept so it is not rebuilt on every update. */
@@ -261,11 +366,11 @@ export class ScatterMap {
     const usableHeight = Math.max(height * 0.5, height - 2 * BAR_CLEARANCE);
     const zoom = Math.log2(Math.min((width * 0.85) / spanX, (usableHeight * 0.95) / spanY));
     if (indices) {
-      this.viewState = { ...this.viewState, target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom: Math.min(zoom, (this.viewState.maxZoom as number | undefined) ?? zoom) };
-    } else {
-      this.fitZoom = zoom;
-      this.viewState = { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8 };
+      this.moveTo([(minX + maxX) / 2, (minY + maxY) / 2], Math.min(zoom, (this.viewState.maxZoom as number | undefined) ?? zoom));
+      return;
     }
+    this.fitZoom = zoom;
+    this.viewState = { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8 };
     this.deck.setProps({ viewState: this.viewState });
     this.callbacks.onView();
   }

@@ -19,6 +19,8 @@ export interface ClusterOptions {
 export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { scaleNeighbours: 10, bandwidthScale: 0.7, maxGridSize: 512, persistence: 0.06, minClusterSize: 5 };
 
 const SCALE_SAMPLE = 2000;
+/** Above this many papers, topics keep the size they have at this many (see densityGrid). */
+const DENSE_PAPERS = 5000;
 
 /**
  * Median distance from a point to its k-th nearest neighbour: the local scale of the map, so the
@@ -50,7 +52,10 @@ function densityGrid(coords: Float32Array, n: number, options: ClusterOptions) {
     maxY = Math.max(maxY, coords[2 * i + 1]!);
   }
   const extent = Math.max(maxX - minX, maxY - minY) || 1;
-  const bandwidth = options.bandwidthScale * neighbourScale(coords, n, Math.min(options.scaleNeighbours, n - 1)) || extent / 50;
+  // Past DENSE_PAPERS, k grows with n: the kernel then keeps its width on the map instead of
+  // shrinking as points crowd in, so a denser map gets the same topics rather than ever smaller ones.
+  const k = Math.max(options.scaleNeighbours, Math.round((options.scaleNeighbours * n) / DENSE_PAPERS));
+  const bandwidth = options.bandwidthScale * neighbourScale(coords, n, Math.min(k, n - 1)) || extent / 50;
   // Cells of about a third of the kernel width resolve it; the bound keeps huge maps affordable.
   const size = Math.max(16, Math.min(options.maxGridSize, Math.ceil((3 * extent) / bandwidth)));
   const cellOf = (i: number) => {

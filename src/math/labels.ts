@@ -45,6 +45,41 @@ export function topicTerms(texts: string[], topics: Int32Array, topTerms = 5): T
   return topicTermsOfSets(termSets(texts), topics, topTerms);
 }
 
+/**
+ * Papers per class that naming reads. A bigger class is represented by evenly spaced members: its
+ * top terms barely change, and a map of a million papers is named in the time ~50,000 would take.
+ */
+export const NAMING_SAMPLE = 2000;
+
+/** Up to `cap` evenly spaced members of every class ≥ 0 (all members of smaller classes), ascending. */
+export function sampleClasses(classes: Int32Array, cap: number): Uint32Array {
+  const sizes = new Map<number, number>();
+  for (const c of classes) if (c >= 0) sizes.set(c, (sizes.get(c) ?? 0) + 1);
+  const seen = new Map<number, number>();
+  const kept: number[] = [];
+  classes.forEach((c, i) => {
+    if (c < 0) return;
+    const size = sizes.get(c)!;
+    const k = seen.get(c) ?? 0;
+    seen.set(c, k + 1);
+    // Member k is kept when it starts a new one of `cap` equal steps through the class.
+    if (size <= cap || Math.floor(((k + 1) * cap) / size) > Math.floor((k * cap) / size)) kept.push(i);
+  });
+  return Uint32Array.from(kept);
+}
+
+/**
+ * Class-based TF-IDF on at most `cap` papers per class (see NAMING_SAMPLE); sizes are the full class
+ * sizes. `termsOf(i)` gives paper i's distinct terms, so only sampled papers are ever read.
+ */
+export function sampledTopicTerms(termsOf: (index: number) => string[], classes: Int32Array, topTerms = 5, cap = NAMING_SAMPLE): TopicTerms[] {
+  const kept = sampleClasses(classes, cap);
+  const named = topicTermsOfSets(Array.from(kept, termsOf), Int32Array.from(kept, (i) => classes[i]!), topTerms);
+  const sizes = new Map<number, number>();
+  for (const c of classes) if (c >= 0) sizes.set(c, (sizes.get(c) ?? 0) + 1);
+  return named.map((t) => ({ ...t, size: sizes.get(t.topic) ?? 0 }));
+}
+
 /** Class-based TF-IDF over precomputed term sets (see termSets); topic −1 is left out. */
 export function topicTermsOfSets(sets: string[][], topics: Int32Array, topTerms = 5): TopicTerms[] {
   const clusterCount = topics.reduce((m, t) => Math.max(m, t + 1), 0);

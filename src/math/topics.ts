@@ -4,7 +4,7 @@
  * named by class-based TF-IDF; the middle level colours the map.
  */
 import { DEFAULT_CLUSTER_OPTIONS, densityClusters, type ClusterOptions } from './clusters';
-import { termSets, topicTermsOfSets, type TopicTerms } from './labels';
+import { extractTerms, sampledTopicTerms, type TopicTerms } from './labels';
 
 export interface TopicLevel {
   /** Topic of each paper at this level, −1 for none. */
@@ -23,9 +23,11 @@ export const TOPIC_LEVELS: readonly ClusterOptions[] = [
 export const COLOUR_LEVEL = 1;
 
 export function topicLevels(coords: Float32Array, n: number, texts: string[], levels: readonly ClusterOptions[] = TOPIC_LEVELS): TopicLevel[] {
-  const sets = termSets(texts);
+  // Terms are read only for the papers that name a topic, once each across levels.
+  const sets: (string[] | undefined)[] = new Array(n);
+  const termsOf = (i: number) => (sets[i] ??= [...new Set(extractTerms(texts[i]!))]);
   return levels.map((options) => {
     const topics = densityClusters(coords, n, options);
-    return { topics, terms: topicTermsOfSets(sets, topics) };
+    return { topics, terms: sampledTopicTerms(termsOf, topics) };
   });
 }

@@ -36,9 +36,16 @@ export function keywordSearch(index: KeywordIndex, query: string, limit = Infini
   for (let i = 0; i < index.titles.length; i++) {
     let score = 0;
     let all = true;
-    for (const pattern of patterns) {
-      const inTitle = index.titles[i]!.match(pattern)?.length ?? 0;
-      const inAbstract = index.abstracts[i]!.match(pattern)?.length ?? 0;
+    for (let w = 0; w < words.length; w++) {
+      const title = index.titles[i]!, abstract = index.abstracts[i]!;
+      // A plain substring test first: most papers lack most words, and it is far cheaper than the pattern.
+      if (!title.includes(words[w]!) && !abstract.includes(words[w]!)) {
+        all = false;
+        break;
+      }
+      const pattern = patterns[w]!;
+      const inTitle = title.match(pattern)?.length ?? 0;
+      const inAbstract = abstract.match(pattern)?.length ?? 0;
       if (inTitle + inAbstract === 0) {
         all = false;
         break;

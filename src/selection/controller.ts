@@ -6,13 +6,13 @@ import type { Corpus } from '../corpus/types';
 import { colourTopics, type MapEntry } from '../cache/maps';
 import { resolveIds, type SavedSelection, type SavedSelections } from '../cache/selections';
 import { buildGridIndex, selectInPolygon, type GridIndex } from '../math/lasso';
-import { termSets, topicTermsOfSets } from '../math/labels';
+import { extractTerms, sampledTopicTerms } from '../math/labels';
 import { COLOUR_LEVEL, type TopicLevel } from '../math/topics';
 import { paperText } from '../corpus/text';
 import { cssColour, topicColour } from '../map/palette';
 import { LassoOverlay, type LassoModifiers, type Tool } from '../map/lasso-overlay';
 import type { ScatterMap } from '../map/scatter';
-import { SelectionPanel, type ExportKind, type SelectionSummary } from '../ui/selection-panel';
+import { EMPTY, SelectionPanel, type ExportKind, type SelectionSummary } from '../ui/selection-panel';
 import { Toolbar } from '../ui/toolbar';
 import { paperMeta } from '../ui/details';
 import { byId } from '../ui/dom';
@@ -32,9 +32,10 @@ export function modeOf(modifiers: { add: boolean; subtract: boolean }): Selectio
 export class SelectionController {
   readonly selection: Selection;
   private readonly index: GridIndex;
-  private readonly indexOf: Map<string, number>;
-  /** Each paper's distinct terms, computed on the first summary. */
-  private paperTerms: string[][] | null = null;
+  /** Paper index by id, made when ids are first resolved (a million entries cost a moment at startup). */
+  private indexOf: Map<string, number> | null = null;
+  /** Distinct terms of the papers the summaries have read. */
+  private readonly paperTerms = new Map<number, string[]>();
   private readonly panel: SelectionPanel;
   private readonly toolbar: Toolbar;
   private readonly overlay: LassoOverlay;
@@ -55,7 +56,6 @@ export class SelectionController {
     this.colour = colourTopics(entry);
     this.selection = new Selection(n);
     this.index = buildGridIndex(entry.coords, n);
-    this.indexOf = new Map(corpus.papers.map((p, i) => [p.id, i]));
     this.overlay = new LassoOverlay(byId('map'), (polygon, modifiers) => this.lasso(polygon, modifiers));
     this.toolbar = new Toolbar((tool) => this.setTool(tool));
     this.setTool('pan');
@@ -100,6 +100,11 @@ export class SelectionController {
 
   /** Selects papers by id; returns the ids the corpus does not have. */
   selectIds(ids: string[], mode: SelectionMode = 'replace'): string[] {
+    if (ids.length === 0) {
+      this.selection.apply([], mode);
+      return [];
+    }
+    this.indexOf ??= new Map(this.corpus.papers.map((p, i) => [p.id, i]));
     const { indices, missing } = resolveIds(ids, this.indexOf);
     this.selection.apply(indices, mode);
     return missing;
@@ -122,22 +127,35 @@ export class SelectionController {
 
   private summary(): SelectionSummary {
     const indices = this.selection.indices();
-    if (indices.length === 0) return { count: 0, terms: [], mix: [], rows: [] };
-    // The selection against the rest of the corpus, as two classes of class-based TF-IDF.
-    this.paperTerms ??= termSets(this.corpus.papers.map(paperText));
-    const classes = Int32Array.from({ length: this.entry.n }, (_, i) => (this.selection.has(i) ? 0 : 1));
-    const terms = indices.length < this.entry.n ? topicTermsOfSets(this.paperTerms, classes, 8)[0]!.terms : [];
+    if (indices.length === 0) return EMPTY;
+    // The selection against the rest of the corpus, as two classes of class-based TF-IDF (on a
+    // sample of each when they are large, so a lasso over half a million papers answers at once).
+    const classes = new Int32Array(this.entry.n).fill(1);
+    for (const i of indices) classes[i] = 0;
+    const terms = indices.length < this.entry.n ? sampledTopicTerms((i) => this.termsOf(i), classes, 8)[0]!.terms : [];
     const byTopic = new Map<number, number>();
     for (const i of indices) byTopic.set(this.colour.topics[i]!, (byTopic.get(this.colour.topics[i]!) ?? 0) + 1);
     const mix = [...byTopic.entries()]
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, 6)
       .map(([topic, count]) => ({ label: this.topicLabel(topic), colour: cssColour(topicColour(topic)), count }));
-    const rows = Array.from(indices, (i) => {
+    const row = (k: number) => {
+      const i = indices[k]!;
       const paper = this.corpus.papers[i]!;
       return { index: i, title: paper.title, meta: [this.topicLabel(this.colour.topics[i]!), ...paperMeta(paper).slice(0, 2)].join(' · '), colour: cssColour(topicColour(this.colour.topics[i]!)) };
-    });
-    return { count: indices.length, terms, mix, rows };
+    };
+    return { count: indices.length, terms, mix, row };
+  }
+
+  /** A paper's distinct terms, kept once read (only sampled papers are ever read). */
+  private termsOf(index: number): string[] {
+    let terms = this.paperTerms.get(index);
+    if (!terms) {
+      if (this.paperTerms.size >= 100_000) this.paperTerms.clear();
+      terms = [...new Set(extractTerms(paperText(this.corpus.papers[index]!)))];
+      this.paperTerms.set(index, terms);
+    }
+    return terms;
   }
 
   private exportRows(): ExportRow[] {

@@ -12,6 +12,9 @@ export interface LegendActions {
   select(category: number, modifiers: { add: boolean; subtract: boolean }): void;
 }
 
+/** Categories listed at most: a file's label column may have thousands of values. */
+const MAX_ITEMS = 100;
+
 /** `modes`: the colour modes this corpus has data for. */
 export function renderLegend(mode: ColourMode, legend: Colouring['legend'], hidden: ReadonlySet<number>, actions: LegendActions, modes: readonly ColourMode[]): void {
   const root = byId('legend');
@@ -24,7 +27,7 @@ export function renderLegend(mode: ColourMode, legend: Colouring['legend'], hidd
     body = el(
       'ol',
       {},
-      ...legend.items.map((item) => {
+      ...legend.items.slice(0, MAX_ITEMS).map((item) => {
         const shown = !hidden.has(item.id);
         const toggle = el('button', { className: 'toggle', title: shown ? 'Hide these papers' : 'Show these papers', attrs: { 'aria-pressed': String(shown), 'aria-label': `${shown ? 'Hide' : 'Show'} ${item.label}` } }, el('span', { className: 'swatch', style: { background: cssColour(item.colour) } }));
         toggle.addEventListener('click', () => actions.toggle(item.id));
@@ -32,11 +35,12 @@ export function renderLegend(mode: ColourMode, legend: Colouring['legend'], hidd
           'button',
           { className: 'topic', title: `${item.detail ? `${item.detail} — ` : ''}click to select (Shift adds, Alt subtracts)`, attrs: { 'data-category': String(item.id) } },
           el('span', { className: 'label', text: item.label }),
-          el('span', { className: 'count', text: String(item.count) }),
+          el('span', { className: 'count', text: item.count.toLocaleString('en') }),
         );
         name.addEventListener('click', (event) => actions.select(item.id, { add: event.shiftKey, subtract: event.altKey }));
         return el('li', { className: shown ? '' : 'hidden' }, toggle, name);
       }),
+      legend.items.length > MAX_ITEMS ? el('li', { className: 'more', text: `and ${(legend.items.length - MAX_ITEMS).toLocaleString('en')} more, smaller` }) : null,
     );
   } else {
     const gradient = `linear-gradient(to right, ${legend.stops.map(cssColour).join(', ')})`;
@@ -45,7 +49,7 @@ export function renderLegend(mode: ColourMode, legend: Colouring['legend'], hidd
       { className: 'ramp' },
       el('span', { className: 'bar', style: { background: gradient } }),
       el('div', { className: 'ends' }, el('span', { text: legend.from }), el('span', { text: legend.to })),
-      legend.missing > 0 ? el('p', { className: 'missing', text: `${legend.missing} grey: ${legend.missingLabel}` }) : null,
+      legend.missing > 0 ? el('p', { className: 'missing', text: `${legend.missing.toLocaleString('en')} grey: ${legend.missingLabel}` }) : null,
     );
   }
   root.replaceChildren(header, body);

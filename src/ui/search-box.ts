@@ -19,7 +19,8 @@ export interface SearchActions {
   selectAll(): void;
 }
 
-const MAX_ROWS = 50;
+/** Results listed under the box (every hit is highlighted on the map). */
+export const MAX_ROWS = 50;
 
 export class SearchBox {
   private readonly root = byId('search');
@@ -28,6 +29,8 @@ export class SearchBox {
   private readonly results = byId('results');
   private mode: SearchMode = 'keyword';
   private timer = 0;
+  /** Pause (ms) after a keystroke before a word search: 0 searches as you type; a big map waits for a pause in typing. */
+  keywordDelay = 0;
 
   constructor(private readonly actions: SearchActions) {
     const toggle = el('div', { className: 'modes', attrs: { role: 'group', 'aria-label': 'Search mode' } });
@@ -45,7 +48,7 @@ export class SearchBox {
     }
     this.root.replaceChildren(this.input, toggle);
     this.root.hidden = false;
-    this.input.addEventListener('input', () => this.run(this.mode === 'keyword' ? 0 : 350));
+    this.input.addEventListener('input', () => this.run(this.mode === 'keyword' ? this.keywordDelay : 350));
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') this.run(0);
       if (event.key === 'Escape') {

@@ -17,7 +17,8 @@ export interface SelectionSummary {
   count: number;
   terms: string[];
   mix: { label: string; colour: string; count: number }[];
-  rows: SelectionRow[];
+  /** Row k of the list (0 ≤ k < count), made when it scrolls into view: a big selection is never listed whole. */
+  row(k: number): SelectionRow;
 }
 
 export type ExportKind = 'csv' | 'json' | 'bibtex';
@@ -35,6 +36,10 @@ export interface SelectionActions {
 }
 
 const ROW_HEIGHT = 46;
+/** Browsers cap an element's height (about 33 million px in Chromium): the list scrolls over at most this many rows. */
+const MAX_LISTED = 500_000;
+
+export const EMPTY: SelectionSummary = { count: 0, terms: [], mix: [], row: () => { throw new RangeError('no rows in an empty selection'); } };
 const OVERSCAN = 6;
 
 function button(text: string, onClick: () => void, props: { title?: string; className?: string } = {}): HTMLButtonElement {
@@ -45,12 +50,11 @@ function button(text: string, onClick: () => void, props: { title?: string; clas
 
 export class SelectionPanel {
   private readonly root = byId('selection');
-  private rows: SelectionRow[] = [];
   private readonly viewport = el('div', { className: 'rows', attrs: { role: 'list', 'aria-label': 'Selected papers' } });
   private readonly spacer = el('div', { className: 'spacer' });
   private readonly message = el('p', { className: 'message', attrs: { role: 'status' } });
   private saved: SavedSelection[] = [];
-  private summary: SelectionSummary = { count: 0, terms: [], mix: [], rows: [] };
+  private summary: SelectionSummary = EMPTY;
 
   constructor(private readonly actions: SelectionActions) {
     this.viewport.append(this.spacer);
@@ -65,7 +69,6 @@ export class SelectionPanel {
   update(summary: SelectionSummary, saved: SavedSelection[] = this.saved): void {
     this.summary = summary;
     this.saved = saved;
-    this.rows = summary.rows;
     this.render();
   }
 
@@ -98,15 +101,17 @@ export class SelectionPanel {
                 {},
                 el('span', { className: 'label', text: m.label }),
                 el('span', { className: 'bar', style: { width: `${Math.max(4, (70 * m.count) / max)}%`, background: m.colour } }),
-                el('span', { className: 'count', text: String(m.count) }),
+                el('span', { className: 'count', text: m.count.toLocaleString('en') }),
               ),
             ),
           ),
         );
       }
-      this.spacer.style.height = `${this.rows.length * ROW_HEIGHT}px`;
+      this.spacer.style.height = `${this.listed * ROW_HEIGHT}px`;
       this.viewport.scrollTop = 0;
-      parts.push(this.viewport, this.saveForm());
+      parts.push(this.viewport);
+      if (count > MAX_LISTED) parts.push(el('p', { className: 'more', text: `Listing the first ${MAX_LISTED.toLocaleString('en')}; exports hold all ${count.toLocaleString('en')}.` }));
+      parts.push(this.saveForm());
     } else {
       parts.push(el('p', { className: 'empty', text: 'Draw a lasso (L) or a rectangle (R) around papers, or click a topic in the legend, to select them.' }));
     }
@@ -118,11 +123,17 @@ export class SelectionPanel {
     this.drawRows();
   }
 
+  private get listed(): number {
+    return Math.min(this.summary.count, MAX_LISTED);
+  }
+
   /** Draws only the rows in view (plus a few): the list stays fast for any selection size. */
   private drawRows(): void {
     const first = Math.max(0, Math.floor(this.viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const visible = Math.ceil((this.viewport.clientHeight || 300) / ROW_HEIGHT) + 2 * OVERSCAN;
-    const nodes = this.rows.slice(first, first + visible).map((row, k) => {
+    const rows: SelectionRow[] = [];
+    for (let k = first; k < Math.min(this.listed, first + visible); k++) rows.push(this.summary.row(k));
+    const nodes = rows.map((row, k) => {
       const item = el(
         'button',
         { className: 'row', attrs: { role: 'listitem', 'data-index': String(row.index) }, style: { top: `${(first + k) * ROW_HEIGHT}px` } },

@@ -96,7 +96,7 @@ describe('lasso and selections', () => {
 
   it('clicking a topic in the legend selects its papers', async () => {
     const topic = page.locator('#legend button.topic').nth(1);
-    const size = Number(await topic.locator('.count').textContent());
+    const size = Number((await topic.locator('.count').textContent())!.replaceAll(',', ''));
     await topic.click();
     expect((await selected(page)).length).toBe(size);
     await topic.click({ modifiers: ['Alt'] });

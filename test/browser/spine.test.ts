@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, openApp, paintedPixels, serveDist, waitReady, type BrowserMode, type StaticServer, mapScreenshot } from './harness';
+import { holdPipelineResult, launchChromium, mapScreenshot, openApp, paintedPixels, releaseResult, serveDist, waitReady, withHeldResult, type BrowserMode, type StaticServer } from './harness';
 import type { Corpus } from '../../src/corpus/types';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
@@ -62,10 +62,14 @@ for (const mode of ['wasm', 'webgpu'] as BrowserMode[]) {
     it('builds the map of every unique paper on the requested device and draws it', async () => {
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(url());
-      // The layout is drawn while it is computed, before topics exist.
-      await page.waitForFunction(() => document.body.dataset.state === 'preview', null, { timeout: 120_000, polling: 20 });
-      expect((await mapPixels(page)).painted).toBeGreaterThan(corpus.papers.length * 10);
+      // The layout is drawn while it is computed, before topics exist. The worker's final result is
+      // held back so that the check does not race a fast machine.
+      await holdPipelineResult(page);
+      await page.goto(withHeldResult(url()));
+      await page.waitForFunction(() => document.body.dataset.state === 'preview', null, { timeout: 120_000, polling: 50 });
+      await expect.poll(async () => (await mapPixels(page)).painted).toBeGreaterThan(corpus.papers.length * 10);
+      expect(await page.evaluate(() => document.body.dataset.state)).toBe('preview');
+      await releaseResult(page);
       await waitReady(page);
       const state = await page.evaluate(() => window.papermap.state());
       expect(state.papers).toBe(corpus.papers.length);

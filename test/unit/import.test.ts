@@ -8,6 +8,7 @@ import { buildImport, guessColumns, ImportError, rowsToCorpus, type ColumnMap, t
 import { parseDate } from '../../src/corpus/import-cells';
 import { detectFormat } from '../../src/corpus/import-formats';
 import { openSource, readTable, readText } from '../../src/corpus/import-read';
+import { MAP_SPAN } from '../../src/map/normalise';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/import/${name}`, import.meta.url));
 
@@ -147,7 +148,9 @@ describe('JSONL and JSON files', () => {
     const first = Array.from(vectors!.data.subarray(0, 4));
     const norm = Math.hypot(0.9, 0.1, 0, 0.05);
     first.forEach((v, d) => expect(v).toBeCloseTo([0.9, 0.1, 0, 0.05][d]! / norm, 6));
-    expect(Array.from(coords!.subarray(0, 4))).toEqual([1, Math.fround(1.2), Math.fround(1.1), Math.fround(0.9)]);
+    // The file's layout, centred on 0 and scaled so its longer side (y: −1.2 … 1.2) spans MAP_SPAN.
+    const scale = MAP_SPAN / 2.4;
+    [(1 + 0.05) * scale, 1.2 * scale, (1.1 + 0.05) * scale, 0.9 * scale].forEach((v, i) => expect(coords![i]).toBeCloseTo(v, 4));
   });
 
   it('scales embeddings to unit length even when their squares overflow or vanish', async () => {
