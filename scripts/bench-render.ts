@@ -133,7 +133,7 @@ const browser = await launchChromium(flags);
 const results = [];
 try {
   for (const n of sizes) {
-    const { path } = await cachedBigCorpus({ n, vectors: true });
+    const { path } = await cachedBigCorpus({ n });
     await cp(path, join(root, 'data', `papers-${n}.csv`));
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })).newPage();
     const t0 = Date.now();
@@ -177,7 +177,7 @@ try {
 
 const report = {
   what: 'rendering and interaction at scale: rAF frame times while panning / zooming with the mouse, and lasso time (pointer up to the selection panel painted), in headless Chromium',
-  note: 'WebGL on SwiftShader (a CPU renderer, no GPU here): absolute numbers are not a GPU\'s; compare sizes with each other. Positions come from the file (no UMAP); the file also carries 3-d vectors so no model runs.',
+  note: 'WebGL on SwiftShader (a CPU renderer, no GPU here): absolute numbers are not a GPU\'s; compare sizes with each other. Positions come from the file: no model and no UMAP run.',
   // The load average at the end of the run: other work on a shared machine slows a CPU renderer down.
   machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 10) / 10 },
   date: new Date().toISOString(),

@@ -14,7 +14,7 @@ import { openPapermapDatabase } from './cache/db';
 import { SavedSelections } from './cache/selections';
 import { SelectionController } from './selection/controller';
 import { buildKeywordIndex, keywordSearch, queryWords, type KeywordIndex, type SearchHit } from './search/keyword';
-import { cosineRank, nearestPapers } from './search/semantic';
+import { cosineRank, nearestOnMap, nearestPapers } from './search/semantic';
 import { QueryEmbedder } from './search/query-client';
 import { MAX_ROWS, SearchBox, type SearchMode } from './ui/search-box';
 import { MAX_URL_SELECTION, decodeUrlState, encodeUrlState, type UrlState } from './url-state';
@@ -34,7 +34,7 @@ import { MapsPanel } from './ui/maps-panel';
 import { startOfflineCache, type OfflineStatus } from './offline';
 import { byId } from './ui/dom';
 import type { PapermapApi, PapermapState } from './api';
-import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type Device, type DevicePreference, type GivenGeometry, type SimulatedFault, type Stage } from '../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type Device, type DevicePreference, type GivenGeometry, fileGeometry, type SimulatedFault, type Stage } from '../workers/messages';
 
 /** Papers listed as a paper's nearest neighbours in its details. */
 const NEIGHBOURS = 8;
@@ -63,8 +63,9 @@ function sourceOf(stored: StoredCorpus): MapSource {
   };
 }
 
-function deviceName(device: Device | null): string {
-  return device === 'webgpu' ? 'WebGPU' : device === 'wasm' ? 'WASM' : 'vectors from the file';
+function deviceName(entry: MapEntry): string {
+  const { device } = entry;
+  return device === 'webgpu' ? 'WebGPU' : device === 'wasm' ? 'WASM' : entry.dims > 0 ? 'vectors from the file' : 'positions from the file';
 }
 
 function assetUrl(path: string): string {
@@ -126,7 +127,7 @@ export class App {
       name: this.corpusName,
       papers: this.corpus?.papers.length ?? 0,
       modelId: this.modelId,
-      fileVectors: this.given?.vectors !== undefined && this.given.vectors !== null,
+      fileGeometry: fileGeometry(this.given),
     }),
     corpora: async () => (await this.corpora?.list()) ?? [],
     openCorpus: async (hash) => {
@@ -315,7 +316,7 @@ export class App {
       this.cached = true;
       this.ran = [];
       await this.show(hit.entry);
-      this.progress.cached(performance.now() - t0, deviceName(hit.entry.device));
+      this.progress.cached(performance.now() - t0, deviceName(hit.entry));
       this.afterOpen();
       await this.applyOpenedWith();
       this.markReady();
@@ -342,7 +343,8 @@ export class App {
       this.queries = null;
     }
     this.modelId = modelId;
-    byId('summary').textContent = `${this.corpus.papers.length.toLocaleString('en')} papers · ${this.given?.vectors ? `vectors from the file (${this.given.vectors.dims}-d)` : this.modelId}`;
+    const made = this.given?.vectors ? `vectors from the file (${this.given.vectors.dims}-d)` : this.given?.coords ? 'positions from the file' : this.modelId;
+    byId('summary').textContent = `${this.corpus.papers.length.toLocaleString('en')} papers · ${made}`;
     if (!switched) return;
     this.keywordIndex = null;
     this.search = null;
@@ -373,6 +375,8 @@ export class App {
     const simulate = this.simulate;
     this.simulate = null;
     if (why) this.progress.note(why, 'warning');
+    const geometry = fileGeometry(source.given);
+    if (geometry) this.progress.noModel(geometry === 'vectors' ? "Vectors from the file: no model runs." : "Positions from the file: no model runs and nothing is embedded.");
     const retry = () => void this.build(source, modelId, key);
     const run = startPipeline(
       {
@@ -595,6 +599,8 @@ export class App {
       else if (hits.length === 0) message = `No paper contains ${queryWords(query).map((w) => `“${w}”`).join(' and ')}.`;
     } else if (this.given?.vectors) {
       message = `This map's vectors came with ${this.corpusName}: search by meaning needs the model that made them. Search by words instead.`;
+    } else if (this.given?.coords) {
+      message = `This map's positions came with ${this.corpusName}, so its papers were not embedded: search by meaning needs embeddings (import the file with an embedding column, or without x and y to have them computed). Search by words instead.`;
     } else {
       this.searchBox.show({ total: 0, rows: [], message: null, busy: true });
       this.queries ??= new QueryEmbedder({ modelId: this.modelId, modelsUrl: assetUrl('models/'), ortUrl: assetUrl('ort/') });
@@ -716,11 +722,14 @@ export class App {
       return;
     }
     const topic = this.topicOf(index);
-    const neighbours = nearestPapers(this.entry.embeddings, this.entry.dims, index, NEIGHBOURS).map((h) => ({
+    // A map without vectors (its file gave only positions) lists the papers nearest on the map instead.
+    const byMeaning = this.entry.dims > 0;
+    const hits = byMeaning ? nearestPapers(this.entry.embeddings, this.entry.dims, index, NEIGHBOURS) : nearestOnMap(this.entry.coords, index, NEIGHBOURS);
+    const neighbours = hits.map((h) => ({
       index: h.index,
       title: this.corpus!.papers[h.index]!.title,
       colour: this.topicOf(h.index).colour,
-      similarity: h.score,
+      similarity: byMeaning ? h.score : null,
     }));
     this.details.show(this.corpus.papers[index]!, topic.label, topic.colour, neighbours);
   }

@@ -55,6 +55,13 @@ export interface GivenGeometry {
   coords: Float32Array | null;
 }
 
+/** What a corpus file brought in place of the model's work: its own vectors, only positions, or nothing. */
+export type FileGeometry = 'vectors' | 'positions' | null;
+
+export function fileGeometry(given: GivenGeometry | null): FileGeometry {
+  return given?.vectors ? 'vectors' : given?.coords ? 'positions' : null;
+}
+
 export interface DeviceChoice {
   device: Device;
   /** Why this device: shown to the user. */

@@ -46,7 +46,7 @@ export function packedBytes(n: number, dims: number, levels = TOPIC_LEVELS.lengt
 
 export function packMap(entry: MapEntry): StoredMap {
   const { embeddings, coords, levels, ...meta } = entry;
-  const { codes, scales, centre } = quantiseRows(embeddings, entry.dims);
+  const { codes, scales, centre } = quantiseRows(embeddings, entry.dims, entry.n);
   const data = new Blob([coords, ...levels.map((l) => l.topics), scales, centre, codes] as BlobPart[]);
   return { ...meta, schema: MAP_SCHEMA, terms: levels.map((l) => l.terms), data };
 }
@@ -70,7 +70,8 @@ export async function unpackMap(value: unknown, n: number): Promise<Unpacked> {
   if (stored.schema !== MAP_SCHEMA) return problem(`schema ${String(stored.schema)} is not ${MAP_SCHEMA}`);
   if (stored.n !== n) return problem(`it has ${String(stored.n)} papers, the corpus has ${n}`);
   const dims = stored.dims;
-  if (typeof dims !== 'number' || !Number.isInteger(dims) || dims < 1) return problem('the vectors\' dimension is missing');
+  // 0 for a map laid out by its file without vectors.
+  if (typeof dims !== 'number' || !Number.isInteger(dims) || dims < 0) return problem('the vectors\' dimension is missing');
   const terms = stored.terms;
   if (!Array.isArray(terms) || terms.length !== TOPIC_LEVELS.length || !terms.every(Array.isArray)) return problem('topic levels are missing');
   if (!Array.isArray(stored.warnings)) return problem('warnings are missing');

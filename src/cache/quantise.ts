@@ -28,8 +28,8 @@ export interface QuantisedRows {
 /** The scale of a non-zero row equal to the mean: codes are all 0 and it reads back as the mean. */
 const EXACTLY_THE_MEAN = 2 ** -100;
 
-export function quantiseRows(vectors: Float32Array, dims: number): QuantisedRows {
-  const n = dims > 0 ? vectors.length / dims : 0;
+/** `n` matters only when dims is 0: a map without vectors still stores a (zero) scale per paper. */
+export function quantiseRows(vectors: Float32Array, dims: number, n = dims > 0 ? vectors.length / dims : 0): QuantisedRows {
   const centre = new Float32Array(dims);
   const sum = new Float64Array(dims);
   for (let at = 0; at < vectors.length; at += dims) for (let c = 0; c < dims; c++) sum[c]! += vectors[at + c]!;

@@ -1,5 +1,9 @@
-/** Ranking by meaning: cosine similarity of a query vector to every paper's (normalised) vector. */
+/**
+ * Ranking by meaning: cosine similarity of a query vector to every paper's (normalised) vector; and,
+ * for a map without vectors, nearness on the map.
+ */
 import type { SearchHit } from './keyword';
+import { topK } from './rank';
 
 export function cosineRank(embeddings: Float32Array, dims: number, query: Float32Array, limit: number): SearchHit[] {
   const n = embeddings.length / dims;
@@ -13,11 +17,23 @@ export function cosineRank(embeddings: Float32Array, dims: number, query: Float3
     for (let c = 0; c < dims; c++) dot += embeddings[i * dims + c]! * query[c]!;
     scores[i] = dot * inv;
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
-  return order.slice(0, limit).map((index) => ({ index, score: scores[index]! }));
+  return topK(scores, limit).map((index) => ({ index, score: scores[index]! }));
 }
 
 /** The k papers nearest to paper i (itself excluded). */
 export function nearestPapers(embeddings: Float32Array, dims: number, i: number, k: number): SearchHit[] {
   return cosineRank(embeddings, dims, embeddings.subarray(i * dims, (i + 1) * dims), k + 1).filter((h) => h.index !== i).slice(0, k);
+}
+
+/** The k papers nearest to paper i on the map (itself excluded), by Euclidean distance; score = −distance. */
+export function nearestOnMap(coords: Float32Array, i: number, k: number): SearchHit[] {
+  const n = coords.length / 2;
+  const x = coords[2 * i]!, y = coords[2 * i + 1]!;
+  const scores = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const dx = coords[2 * j]! - x, dy = coords[2 * j + 1]! - y;
+    scores[j] = -(dx * dx + dy * dy); // squared: the order is the same, and no square root per paper
+  }
+  scores[i] = NaN;
+  return topK(scores, k).map((index) => ({ index, score: -Math.sqrt(-scores[index]!) }));
 }

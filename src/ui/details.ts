@@ -29,7 +29,8 @@ export interface Neighbour {
   index: number;
   title: string;
   colour: string;
-  similarity: number;
+  /** Cosine similarity; null when the neighbours are the nearest on the map (a map without vectors). */
+  similarity: number | null;
 }
 
 export class DetailsPanel {
@@ -76,20 +77,21 @@ export class DetailsPanel {
     return el('dd', {}, el('a', { text: url, attrs: { href, target: '_blank', rel: 'noopener noreferrer' } }));
   }
 
-  /** The nearest papers in embedding space; clicking one flies to it. */
+  /** The nearest papers in embedding space (or on the map, for a map without vectors); clicking one flies to it. */
   private neighbourList(neighbours: Neighbour[]): HTMLElement {
     const items = neighbours.map((n) => {
       const button = el(
         'button',
-        { className: 'neighbour', title: `Cosine similarity ${n.similarity.toFixed(2)}`, attrs: { 'data-index': String(n.index) } },
+        { className: 'neighbour', title: n.similarity === null ? 'Near on the map' : `Cosine similarity ${n.similarity.toFixed(2)}`, attrs: { 'data-index': String(n.index) } },
         el('span', { className: 'swatch', style: { background: n.colour } }),
         el('span', { className: 'title', text: n.title }),
-        el('span', { className: 'score', text: n.similarity.toFixed(2) }),
+        ...(n.similarity === null ? [] : [el('span', { className: 'score', text: n.similarity.toFixed(2) })]),
       );
       button.addEventListener('click', () => this.onOpen(n.index));
       return el('li', {}, button);
     });
-    return el('section', { className: 'neighbours' }, el('h3', { text: 'Nearest papers' }), el('ol', {}, ...items));
+    const heading = neighbours.some((n) => n.similarity === null) ? 'Nearest on the map' : 'Nearest papers';
+    return el('section', { className: 'neighbours' }, el('h3', { text: heading }), el('ol', {}, ...items));
   }
 
   hide(): void {

@@ -6,13 +6,21 @@
  */
 import { CorpusImport } from '../corpus/import-client';
 import { COLUMN_FIELDS, type ColumnField, type ColumnMap, type ImportResult } from '../corpus/import';
-import type { ImportColumns } from '../../workers/messages';
+import type { FileGeometry, ImportColumns } from '../../workers/messages';
 import type { StoredCorpusSummary } from '../cache/corpora';
 import { DEFAULT_MODEL_ID, isValidModelId } from '../model/models';
 import { byId, el } from './dom';
 
 /** Models offered in the picker besides the embedded one (any other id can be typed). */
 const SUGGESTED_MODELS = ['Xenova/all-MiniLM-L6-v2', 'Xenova/bge-small-en-v1.5'];
+
+/** What building with these columns will do, in a sentence. */
+function buildPlan(map: ColumnMap): string {
+  const positions = map.x !== null && map.y !== null;
+  if (map.vector !== null) return `The file's vectors are used, so no model runs${positions ? ', and its positions are the map' : ''}. Search by meaning is off.`;
+  if (positions) return "The file's positions are the map: no model runs and nothing is embedded, so it opens quickly and search by meaning is off. Clear x and y to have the texts embedded and laid out here.";
+  return 'The texts are embedded with the current model and laid out here.';
+}
 
 const FIELD_LABELS: Record<ColumnField, string> = {
   title: 'Title',
@@ -31,7 +39,7 @@ const FIELD_LABELS: Record<ColumnField, string> = {
 
 export interface MapsPanelActions {
   /** What is shown now: the corpus (null hash = shipped), model, and whether the file gave vectors. */
-  current(): { hash: string | null; name: string; papers: number; modelId: string; fileVectors: boolean };
+  current(): { hash: string | null; name: string; papers: number; modelId: string; fileGeometry: FileGeometry };
   corpora(): Promise<StoredCorpusSummary[]>;
   /** Opens a stored corpus (null: the shipped one). */
   openCorpus(hash: string | null): Promise<void>;
@@ -155,7 +163,8 @@ export class MapsPanel {
   }
 
   private modelPicker(current: ReturnType<MapsPanelActions['current']>): HTMLElement {
-    if (current.fileVectors) return el('p', { className: 'meta', text: 'This corpus brought its own vectors: no model runs, and search by meaning is off.' });
+    if (current.fileGeometry === 'vectors') return el('p', { className: 'meta', text: 'This corpus brought its own vectors: no model runs, and search by meaning is off.' });
+    if (current.fileGeometry === 'positions') return el('p', { className: 'meta', text: 'This corpus brought its own positions: no model runs, and search by meaning is off.' });
     const ids = [...new Set([DEFAULT_MODEL_ID, ...SUGGESTED_MODELS, current.modelId])];
     const select = el('select', { attrs: { 'aria-label': 'Model' } }, ...ids.map((id) => el('option', { text: id === DEFAULT_MODEL_ID ? `${id} (embedded)` : id, attrs: { value: id, ...(id === current.modelId ? { selected: '' } : {}) } })), el('option', { text: 'Other…', attrs: { value: '' } }));
     const other = el('input', { attrs: { type: 'text', placeholder: 'org/name', 'aria-label': 'Model id', spellcheck: 'false' } });
@@ -206,9 +215,14 @@ export class MapsPanel {
 
   private showMapping(job: CorpusImport, columns: ImportColumns, name: string): void {
     const map: ColumnMap = { ...columns.guess };
+    // What the chosen columns mean for the build (a file's positions skip the model): said before it starts.
+    const plan = el('p', { className: 'meta plan', text: buildPlan(map) });
     const selects = COLUMN_FIELDS.map((field) => {
       const select = el('select', { attrs: { 'aria-label': FIELD_LABELS[field], 'data-field': field } }, el('option', { text: field === 'title' || field === 'text' ? 'choose a column' : '—', attrs: { value: '' } }), ...columns.columns.map((c) => el('option', { text: c, attrs: { value: c, ...(c === map[field] ? { selected: '' } : {}) } })));
-      select.addEventListener('change', () => (map[field] = select.value || null));
+      select.addEventListener('change', () => {
+        map[field] = select.value || null;
+        plan.textContent = buildPlan(map);
+      });
       return el('label', { className: field === 'title' || field === 'text' ? 'required' : '' }, el('span', { text: FIELD_LABELS[field] }), select);
     });
     const sample = columns.sample[0];
@@ -225,6 +239,7 @@ export class MapsPanel {
       ...columns.warnings.map((w) => el('p', { className: 'warning', text: w })),
       el('div', { className: 'mapping' }, ...selects),
       ...(sample && map.title ? [el('p', { className: 'meta sample', text: `First row: ${sample[map.title] ?? ''}` })] : []),
+      plan,
       el('div', { className: 'actions' }, cancel, build),
     );
   }

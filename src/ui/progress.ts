@@ -99,6 +99,12 @@ export class ProgressPanel {
     this.setActions(hide);
   }
 
+  /** For a map that runs no model (its file brought vectors or positions): says so where the device would be. */
+  noModel(why: string): void {
+    this.device.textContent = why;
+    delete this.root.dataset.device;
+  }
+
   cached(ms: number, builtOn: string): void {
     this.root.hidden = false;
     this.root.dataset.state = 'done';

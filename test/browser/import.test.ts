@@ -163,10 +163,59 @@ describe('your own corpus', () => {
     await page.locator('#search .mode[data-mode="keyword"]').click();
   });
 
+  it('a file with only positions opens as laid out without running the model; neighbours are the nearest on the map', async () => {
+    const before = (await state(page)).corpusHash;
+    const records = JSON.parse(await readFile(fixture('papers-vectors.json'), 'utf8')) as { id: string; title: string; abstract: string; x: number; y: number }[];
+    const path = join(root, 'positions.csv');
+    await writeFile(path, Papa.unparse(records.map(({ id, title, abstract, x, y }) => ({ id, title, abstract, x, y }))));
+    await importFile(page, path);
+    await expect.poll(() => page.locator('#maps .mapping').isVisible()).toBe(true);
+    // The form says what the chosen columns mean before anything runs, and again when they change.
+    const plan = page.locator('#maps .plan');
+    expect(await plan.textContent()).toMatch(/positions are the map: no model runs/);
+    await page.locator('#maps select[data-field="x"]').selectOption('');
+    expect(await plan.textContent()).toMatch(/embedded with the current model and laid out here/);
+    await page.locator('#maps select[data-field="x"]').selectOption('x');
+    await page.locator('#maps button', { hasText: 'Build map' }).click();
+    await mapChanged(page, before);
+    const s = await state(page);
+    expect(s.papers).toBe(records.length);
+    // Only the topics were computed: no model, no embedding, no neighbour search, no layout.
+    expect(s.ran).toEqual(['topics']);
+    expect(s.device).toBeNull();
+    expect(await page.locator('#summary').textContent()).toContain('positions from the file');
+    expect(await page.locator('#progress').textContent()).toContain('Positions from the file: no model runs');
+    if (await page.locator('#maps').isVisible()) await page.locator('#maps .close').click();
+
+    // A paper's neighbours are the papers nearest to it on the map, without a similarity score.
+    const points = await page.evaluate(() => window.papermap.points());
+    const [first, ...others] = points;
+    const nearest = others.sort((a, b) => Math.hypot(a.x - first!.x, a.y - first!.y) - Math.hypot(b.x - first!.x, b.y - first!.y));
+    expect(await page.evaluate((id) => window.papermap.open(id), first!.id)).toBe(true);
+    const details = page.locator('#details');
+    await expect.poll(() => details.locator('.neighbours h3').textContent()).toBe('Nearest on the map');
+    const titleOf = (id: string) => records.find((r) => r.id === id)!.title;
+    expect(await details.locator('.neighbour .title').allTextContents()).toEqual(nearest.slice(0, 5).map((p) => titleOf(p.id)));
+    expect(await details.locator('.neighbour .score').count()).toBe(0);
+    await page.keyboard.press('Escape');
+
+    await page.locator('#search .mode[data-mode="semantic"]').click();
+    await page.locator('#search input').fill('speech');
+    await expect.poll(async () => (await state(page)).search?.message ?? '').toMatch(/positions came with positions\.csv, so its papers were not embedded/);
+    await page.locator('#search input').press('Escape');
+    await page.locator('#search .mode[data-mode="keyword"]').click();
+
+    // The map is kept: a reload opens it from IndexedDB.
+    await page.reload();
+    await waitReady(page);
+    expect((await state(page)).cached).toBe(true);
+    expect((await state(page)).corpusHash).toBe(s.corpusHash);
+  });
+
   it('lists imported corpora, reopens one from IndexedDB after a reload, and deletes one with its maps', async () => {
     await page.locator('#summary').click();
     const names = await page.locator('#maps .corpora .name').allTextContents();
-    expect(names).toEqual(['Shipped corpus', 'papers-vectors.json', 'papers.jsonl', 'papers.csv']);
+    expect(names).toEqual(['Shipped corpus', 'positions.csv', 'papers-vectors.json', 'papers.jsonl', 'papers.csv']);
     const jsonl = page.locator('#maps .corpora li', { hasText: 'papers.jsonl' });
     const before = (await state(page)).corpusHash;
     await jsonl.locator('.corpus').click();
@@ -184,7 +233,7 @@ describe('your own corpus', () => {
     const csvHash = await csv.locator('.corpus').getAttribute('data-hash');
     await csv.locator('button', { hasText: 'Delete' }).click();
     await csv.locator('button', { hasText: 'Confirm delete' }).click();
-    await expect.poll(() => page.locator('#maps .corpora .name').allTextContents()).toEqual(['Shipped corpus', 'papers-vectors.json', 'papers.jsonl']);
+    await expect.poll(() => page.locator('#maps .corpora .name').allTextContents()).toEqual(['Shipped corpus', 'positions.csv', 'papers-vectors.json', 'papers.jsonl']);
     const stored = await storedKeys(page);
     expect(stored.corpora).not.toContain(csvHash);
     expect(stored.maps!.some((key) => key.includes(`|${csvHash}|`))).toBe(false);

@@ -19,11 +19,6 @@ export interface BigCorpusOptions {
   origin?: [number, number];
   /** Radius of the disc the cluster centres lie on (cluster spread is a tenth of it). */
   radius?: number;
-  /**
-   * Adds a 3-d embedding column (the cluster's direction, jittered), so no model runs: the pipeline
-   * still embeds every paper of a file that brings only x/y, which takes minutes at 1M.
-   */
-  vectors?: boolean;
 }
 
 /** Distinct lower-case words of four or more letters from the shipped corpus' titles and abstracts. */
@@ -36,7 +31,7 @@ async function vocabulary(): Promise<string[]> {
 
 /** Writes the corpus to `path`; resolves with the position of every paper (row order, float64). */
 export async function writeBigCorpus(path: string, options: BigCorpusOptions): Promise<Float64Array> {
-  const { n, seed = 7, clusters = 24, origin = [0, 0], radius = 20, vectors = false } = options;
+  const { n, seed = 7, clusters = 24, origin = [0, 0], radius = 20 } = options;
   const random = mulberry32(seed);
   const normal = gaussian(random);
   const vocab = await vocabulary();
@@ -44,13 +39,12 @@ export async function writeBigCorpus(path: string, options: BigCorpusOptions): P
   const topics = Array.from({ length: clusters }, (_, c) => {
     const angle = (2 * Math.PI * c) / clusters + random();
     const r = radius * Math.sqrt(random());
-    const direction = [normal(), normal(), normal()];
-    return { cx: r * Math.cos(angle), cy: r * Math.sin(angle), spread: radius * (0.04 + 0.08 * random()), words: Array.from({ length: 6 }, () => pick(vocab)), direction };
+    return { cx: r * Math.cos(angle), cy: r * Math.sin(angle), spread: radius * (0.04 + 0.08 * random()), words: Array.from({ length: 6 }, () => pick(vocab)) };
   });
   const positions = new Float64Array(2 * n);
   const out = createWriteStream(path);
   const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve())));
-  await write(`id,title,abstract,x,y${vectors ? ',embedding' : ''}\n`);
+  await write('id,title,abstract,x,y\n');
   let chunk = '';
   for (let i = 0; i < n; i++) {
     const topic = topics[Math.floor(random() * clusters)]!;
@@ -60,8 +54,7 @@ export async function writeBigCorpus(path: string, options: BigCorpusOptions): P
     positions[2 * i + 1] = y;
     const title = [pick(topic.words), pick(vocab), pick(topic.words), pick(vocab)].join(' ');
     const abstract = [pick(vocab), pick(topic.words), pick(vocab), pick(topic.words), pick(vocab), pick(topic.words)].join(' ');
-    const embedding = vectors ? `,"[${topic.direction.map((d) => (d + 0.3 * normal()).toFixed(3)).join(',')}]"` : '';
-    chunk += `p${i},${title} ${i},${abstract},${x},${y}${embedding}\n`;
+    chunk += `p${i},${title} ${i},${abstract},${x},${y}\n`;
     if (chunk.length > 1 << 20) {
       await write(chunk);
       chunk = '';
@@ -79,8 +72,8 @@ export async function writeBigCorpus(path: string, options: BigCorpusOptions): P
 export async function cachedBigCorpus(options: BigCorpusOptions): Promise<{ path: string; positions: Float64Array }> {
   const dir = join(tmpdir(), 'papermap-big-corpus');
   await mkdir(dir, { recursive: true });
-  const { n, seed = 7, clusters = 24, origin = [0, 0], radius = 20, vectors = false } = options;
-  const path = join(dir, `papers-${n}-s${seed}-c${clusters}-o${origin.join('_')}-r${radius}${vectors ? '-v' : ''}.csv`);
+  const { n, seed = 7, clusters = 24, origin = [0, 0], radius = 20 } = options;
+  const path = join(dir, `papers-${n}-s${seed}-c${clusters}-o${origin.join('_')}-r${radius}.csv`);
   if (!existsSync(path) || !existsSync(`${path}.xy`)) {
     // Written under temporary names, so an interrupted run leaves no half file to be reused.
     const positions = await writeBigCorpus(`${path}.part`, options);

@@ -63,6 +63,19 @@ describe('the stored map format', () => {
     expectSameMap(read.entry!, written);
   });
 
+  it('keeps a map without vectors (its file gave only positions): coordinates and topics, no vectors', async () => {
+    const written: MapEntry = { ...entry(9), dims: 0, embeddings: new Float32Array(0), device: null };
+    const stored = packMap(written);
+    expect((stored.data as Blob).size).toBe(packedBytes(9, 0));
+    const read = await unpackMap(stored, 9);
+    expect(read.problem).toBeNull();
+    expect(read.entry!.dims).toBe(0);
+    expect(read.entry!.embeddings).toHaveLength(0);
+    expect(read.entry!.coords).toEqual(written.coords);
+    expect(read.entry!.levels).toEqual(written.levels);
+    expect((await unpackMap({ ...stored, dims: -1 }, 9)).problem).toMatch(/dimension/);
+  });
+
   it('reads the binary part stored as an ArrayBuffer too', async () => {
     const written = entry(7);
     const stored = await withBufferData(packMap(written));
