@@ -31,8 +31,12 @@ export interface PapermapState {
   /** Topics at every level of detail (0 = broadest; level 1 colours the map): id within its level, label, size. */
   topics: { id: number; label: string; size: number; level: number }[];
   error: string | null;
-  /** The current search: query, mode, ids of the hits (best first), and a message when it found nothing. */
-  search: { query: string; mode: 'keyword' | 'semantic'; hits: string[]; message: string | null } | null;
+  /**
+   * The current search: query, mode, ids of the hits (best first), a message when it found nothing,
+   * and whether the query was compared with the papers at all (false: it could not run, e.g. search by
+   * meaning on a map without vectors, and the map is then not dimmed to its hits).
+   */
+  search: { query: string; mode: 'keyword' | 'semantic'; hits: string[]; message: string | null; compared: boolean } | null;
   /** What the map is coloured by: 'topic' | 'year' | 'source' | 'upvotes' | 'search'. */
   colour: string;
   /** How many legend categories are hidden from the map. */

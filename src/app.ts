@@ -87,7 +87,8 @@ export class App {
   private placed: PlacedLabel[] = [];
   private labelFrame = 0;
   private readonly measureContext = document.createElement('canvas').getContext('2d');
-  private search: { query: string; mode: SearchMode; hits: SearchHit[]; message: string | null } | null = null;
+  /** The current search; `compared` is false when it could not run (no searchable word, no vectors, an error), and then the map is not dimmed. */
+  private search: { query: string; mode: SearchMode; hits: SearchHit[]; message: string | null; compared: boolean } | null = null;
   private colourMode: ColourMode = 'topic';
   private colouring: Colouring | null = null;
   /** Legend categories hidden from the map (reset when the colour mode changes). */
@@ -376,7 +377,15 @@ export class App {
     this.simulate = null;
     if (why) this.progress.note(why, 'warning');
     const geometry = fileGeometry(source.given);
-    if (geometry) this.progress.noModel(geometry === 'vectors' ? "Vectors from the file: no model runs." : "Positions from the file: no model runs and nothing is embedded.");
+    if (geometry) {
+      const file = 'from the file';
+      const skipped = {
+        model: geometry === 'vectors' ? file : 'not needed',
+        embed: geometry === 'vectors' ? file : 'not needed',
+        ...(source.given?.coords ? { knn: file, layout: file } : {}),
+      };
+      this.progress.noModel(geometry === 'vectors' ? 'Vectors from the file: no model runs.' : 'Positions from the file: no model runs and nothing is embedded.', skipped);
+    }
     const retry = () => void this.build(source, modelId, key);
     const run = startPipeline(
       {
@@ -478,7 +487,7 @@ export class App {
     const { topics, terms } = colourTopics(entry);
     const hits = this.search?.hits ?? [];
     const top = hits[0]?.score ?? 1;
-    const searchScores = this.search ? new Map(hits.map((h) => [h.index, h.score / (top || 1)])) : null;
+    const searchScores = this.search?.compared ? new Map(hits.map((h) => [h.index, h.score / (top || 1)])) : null;
     return colourBy(this.colourMode, { papers: this.corpus!.papers, topics, topicTerms: terms, searchScores });
   }
 
@@ -571,7 +580,7 @@ export class App {
   private recolour(): void {
     if (!this.entry || !this.colouring) return;
     const selection = this.selection?.selection;
-    const hits = this.search ? new Set(this.search.hits.map((h) => h.index)) : null;
+    const hits = this.search?.compared ? new Set(this.search.hits.map((h) => h.index)) : null;
     const filtered = hits !== null || (selection?.size ?? 0) > 0;
     const keep = (i: number) => (!hits || hits.has(i)) && (!selection || selection.size === 0 || selection.has(i));
     const category = this.colouring.category;
@@ -592,10 +601,12 @@ export class App {
     }
     let hits: SearchHit[] = [];
     let message: string | null = null;
+    let compared = false;
     if (mode === 'keyword') {
       this.keywordIndex ??= buildKeywordIndex(this.corpus.papers);
       hits = keywordSearch(this.keywordIndex, query);
-      if (queryWords(query).length === 0) message = 'Type a word of two or more letters.';
+      compared = queryWords(query).length > 0;
+      if (!compared) message = 'Type a word of two or more letters.';
       else if (hits.length === 0) message = `No paper contains ${queryWords(query).map((w) => `“${w}”`).join(' and ')}.`;
     } else if (this.given?.vectors) {
       message = `This map's vectors came with ${this.corpusName}: search by meaning needs the model that made them. Search by words instead.`;
@@ -607,6 +618,7 @@ export class App {
       try {
         const vector = await this.queries.embed(query);
         if (token !== this.searchToken) return;
+        compared = vector !== null;
         if (vector === null) message = `None of these words is known to the model (${this.modelId}): nothing to compare. Try other words, or search by words.`;
         else hits = cosineRank(this.entry.embeddings, this.entry.dims, vector, SEMANTIC_HITS).filter((h) => h.score > 0);
       } catch (error) {
@@ -615,7 +627,7 @@ export class App {
       }
     }
     if (token !== this.searchToken) return;
-    this.search = { query, mode, hits, message };
+    this.search = { query, mode, hits, message, compared };
     this.syncUrl('replace');
     if (this.colourMode === 'search') {
       this.colouring = this.computeColouring(this.entry);
@@ -752,7 +764,7 @@ export class App {
       error: this.error,
       colour: this.colourMode,
       hidden: this.hidden.size,
-      search: this.search ? { query: this.search.query, mode: this.search.mode, hits: this.search.hits.map((h) => this.corpus!.papers[h.index]!.id), message: this.search.message } : null,
+      search: this.search ? { query: this.search.query, mode: this.search.mode, hits: this.search.hits.map((h) => this.corpus!.papers[h.index]!.id), message: this.search.message, compared: this.search.compared } : null,
 
       offline: this.offline,
       updateWaiting: this.offlineView.updateWaiting,

@@ -99,10 +99,16 @@ export class ProgressPanel {
     this.setActions(hide);
   }
 
-  /** For a map that runs no model (its file brought vectors or positions): says so where the device would be. */
-  noModel(why: string): void {
+  /** For a map that runs no model (its file brought vectors or positions): says so, and which stages the file made unnecessary. */
+  noModel(why: string, skipped: Partial<Record<Stage, string>>): void {
     this.device.textContent = why;
     delete this.root.dataset.device;
+    for (const [stage, reason] of Object.entries(skipped) as [Stage, string][]) {
+      const row = this.rows.get(stage);
+      if (!row) continue;
+      row.root.dataset.status = 'skipped';
+      row.detail.textContent = reason;
+    }
   }
 
   cached(ms: number, builtOn: string): void {

@@ -86,6 +86,8 @@ describe('exploring the map', () => {
     await page.keyboard.press('/');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search papers');
     await page.keyboard.type('kolmogorov');
+    // Each key runs a search; wait for the one of the whole word.
+    await expect.poll(async () => (await search(page))?.query).toBe('kolmogorov');
     await expect.poll(async () => (await search(page))?.hits ?? []).toContain(paper.id);
     const state = await search(page);
     expect(state!.mode).toBe('keyword');

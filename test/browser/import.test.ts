@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openApp, serveDist, waitReady, type StaticServer } from './harness';
+import { PNG } from 'pngjs';
+import { launchChromium, mapScreenshot, openApp, serveDist, waitReady, type StaticServer } from './harness';
 
 const FIXTURES = new URL('../fixtures/import/', import.meta.url).pathname;
 const DIST = new URL('../../dist/', import.meta.url).pathname;
@@ -23,6 +24,18 @@ async function importFile(page: Page, path: string): Promise<void> {
   const chooser = page.waitForEvent('filechooser');
   await page.locator('#maps button', { hasText: 'Import a file…' }).click();
   await (await chooser).setFiles(path);
+}
+
+/** How far the pixel at the centre of each point is from the page background (median over the points): low when the map is dimmed. */
+async function pointInk(page: Page): Promise<number> {
+  const centres = await page.evaluate(() => window.papermap.points().map((p) => window.papermap.screenPosition(p.id)!));
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor.match(/\d+/g)!.map(Number));
+  const image = PNG.sync.read(await mapScreenshot(page, 'page'));
+  const ink = centres.map(([x, y]) => {
+    const at = 4 * (Math.round(y) * image.width + Math.round(x));
+    return [0, 1, 2].reduce((sum, c) => sum + Math.abs(image.data[at + c]! - background[c]!), 0);
+  });
+  return ink.sort((a, b) => a - b)[Math.floor(ink.length / 2)]!;
 }
 
 /** Waits until a corpus other than `before` is on the map. */
@@ -185,6 +198,9 @@ describe('your own corpus', () => {
     expect(s.device).toBeNull();
     expect(await page.locator('#summary').textContent()).toContain('positions from the file');
     expect(await page.locator('#progress').textContent()).toContain('Positions from the file: no model runs');
+    expect(await page.locator('#progress li[data-stage="embed"]').getAttribute('data-status')).toBe('skipped');
+    expect(await page.locator('#progress li[data-stage="embed"]').textContent()).toContain('not needed');
+    expect(await page.locator('#progress li[data-stage="layout"]').textContent()).toContain('from the file');
     if (await page.locator('#maps').isVisible()) await page.locator('#maps .close').click();
 
     // A paper's neighbours are the papers nearest to it on the map, without a similarity score.
@@ -199,11 +215,21 @@ describe('your own corpus', () => {
     expect(await details.locator('.neighbour .score').count()).toBe(0);
     await page.keyboard.press('Escape');
 
+    // Search by meaning cannot run here: it says why and leaves the map as it was (not dimmed to no hits),
+    // unlike a search by words that finds nothing.
+    const painted = () => pointInk(page);
+    const undimmed = await painted();
     await page.locator('#search .mode[data-mode="semantic"]').click();
     await page.locator('#search input').fill('speech');
     await expect.poll(async () => (await state(page)).search?.message ?? '').toMatch(/positions came with positions\.csv, so its papers were not embedded/);
-    await page.locator('#search input').press('Escape');
+    expect((await state(page)).search?.compared).toBe(false);
+    expect(await painted()).toBeGreaterThan(0.9 * undimmed);
     await page.locator('#search .mode[data-mode="keyword"]').click();
+    await page.locator('#search input').fill('zzzznothing');
+    await expect.poll(async () => (await state(page)).search?.message ?? '').toMatch(/No paper contains/);
+    expect((await state(page)).search?.compared).toBe(true);
+    await expect.poll(painted).toBeLessThan(0.5 * undimmed);
+    await page.locator('#search input').press('Escape');
 
     // The map is kept: a reload opens it from IndexedDB.
     await page.reload();
