@@ -196,6 +196,9 @@ export class App {
       if (this.entry && (params.get('corpus') !== this.corpusParam || (params.get('model') ?? DEFAULT_MODEL_ID) !== this.modelId)) location.reload();
       else void this.applyUrlState(decodeUrlState(params));
     });
+    // Labels keep clear of the panels: any panel opening, closing or changing size re-places them.
+    const panels = new ResizeObserver(() => this.scheduleLabels());
+    for (const panel of document.querySelectorAll('.panel, .topbar, .toolbar')) panels.observe(panel);
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.map.refreshTheme());
     document.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape' || event.target instanceof HTMLInputElement) return;
@@ -727,8 +730,6 @@ export class App {
     this.focus = index;
     this.recolour();
     if (changed) this.syncUrl('push');
-    // Labels keep clear of the panels: the details panel opening or closing moves what is free.
-    this.scheduleLabels();
     if (index === null) {
       this.details.hide();
       return;

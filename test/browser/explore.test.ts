@@ -36,12 +36,22 @@ describe('exploring the map', () => {
   });
   afterAll(() => app?.close());
 
-  it('labels make room for a details panel that opens over them', async () => {
+  it('labels make room for a details panel or search results that open over them', async () => {
     const before = await labels(page);
+    const labelsUnder = async (selector: string) => {
+      const panel = (await page.locator(selector).boundingBox())!;
+      return (await labels(page)).filter((l) => l.box[2] > panel.x && l.box[0] < panel.x + panel.width && l.box[3] > panel.y && l.box[1] < panel.y + panel.height).length;
+    };
     await page.evaluate(() => window.papermap.open(window.papermap.points()[0]!.id));
-    const panel = (await page.locator('#details').boundingBox())!;
-    await expect.poll(async () => (await labels(page)).filter((l) => l.box[2] > panel.x && l.box[0] < panel.x + panel.width && l.box[3] > panel.y && l.box[1] < panel.y + panel.height).length).toBe(0);
+    await expect.poll(() => labelsUnder('#details')).toBe(0);
     await page.keyboard.press('Escape');
+    await expect.poll(async () => (await labels(page)).length).toBe(before.length);
+
+    // A long list of results covers the left of the map.
+    await page.locator('#search input').fill('networks');
+    await expect.poll(() => page.locator('#results .hit').count()).toBeGreaterThan(8);
+    await expect.poll(() => labelsUnder('#results')).toBe(0);
+    await page.locator('#search input').press('Escape');
     await expect.poll(async () => (await labels(page)).length).toBe(before.length);
   });
 
