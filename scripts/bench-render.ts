@@ -5,7 +5,7 @@
  * up to the selection panel drawn. Chromium here renders WebGL on SwiftShader, a CPU renderer: the
  * numbers are not a GPU's; the ratios between sizes are what they are for.
  *
- * Usage: npm run build && npx tsx scripts/bench-render.ts [--sizes=100000,1000000] [--out=bench/render-results.json]
+ * Usage: npm run bench:render [-- --sizes=100000,1000000 --out=bench/render-results.json]
  */
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
