@@ -240,8 +240,8 @@ describe('your own corpus', () => {
 
   it('lists imported corpora, reopens one from IndexedDB after a reload, and deletes one with its maps', async () => {
     await page.locator('#summary').click();
-    const names = await page.locator('#maps .corpora .name').allTextContents();
-    expect(names).toEqual(['Shipped corpus', 'positions.csv', 'papers-vectors.json', 'papers.jsonl', 'papers.csv']);
+    // The list is read from IndexedDB when the panel opens.
+    await expect.poll(() => page.locator('#maps .corpora .name').allTextContents()).toEqual(['Shipped corpus', 'positions.csv', 'papers-vectors.json', 'papers.jsonl', 'papers.csv']);
     const jsonl = page.locator('#maps .corpora li', { hasText: 'papers.jsonl' });
     const before = (await state(page)).corpusHash;
     await jsonl.locator('.corpus').click();
