@@ -466,7 +466,9 @@ export class App {
   private async show(stored: MapEntry): Promise<void> {
     // The one place the map gets its coordinates: centred and scaled so float32 holds when zoomed in
     // (the map, labels, lasso and picking all read these).
-    const entry: MapEntry = { ...stored, coords: normaliseCoords(stored.coords).coords };
+    // The int8 rows are for the cache write only: the map on screen does not keep them.
+    const { quantised: _forTheCache, ...kept } = stored;
+    const entry: MapEntry = { ...kept, coords: normaliseCoords(stored.coords).coords };
     this.entry = entry;
     const t0 = performance.now();
     this.colouring = this.computeColouring(entry);

@@ -9,6 +9,7 @@ import { cosineNeighbours, neighbourMethod, type NeighbourMethod } from '../src/
 import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/gpu/webgpu-knn';
 import type { KnnGraph } from '../src/math/knn';
 import { topicLevels } from '../src/math/topics';
+import { quantiseRows } from '../src/cache/quantise';
 import { chooseDevice, probeAdapter } from './device';
 import { Embedder, GpuFailure } from './embed';
 import type { Device, PipelineResult, RunRequest, Stage, WorkerMessage } from './messages';
@@ -158,5 +159,6 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
 
   const levels = await timed('topics', () => topicLevels(coords, n, request.texts));
 
-  return { n, dims, embeddings: vectors, coords, levels, device, neighbourMethod: usedNeighbours, fallback, warnings, timings };
+  const quantised = quantiseRows(vectors, dims, n);
+  return { n, dims, embeddings: vectors, coords, levels, device, neighbourMethod: usedNeighbours, fallback, warnings, timings, quantised };
 }

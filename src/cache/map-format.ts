@@ -45,8 +45,9 @@ export function packedBytes(n: number, dims: number, levels = TOPIC_LEVELS.lengt
 }
 
 export function packMap(entry: MapEntry): StoredMap {
-  const { embeddings, coords, levels, ...meta } = entry;
-  const { codes, scales, centre } = quantiseRows(embeddings, entry.dims, entry.n);
+  const { embeddings, coords, levels, quantised, ...meta } = entry;
+  // A fresh result brings its rows already quantised by the worker.
+  const { codes, scales, centre } = quantised ?? quantiseRows(embeddings, entry.dims, entry.n);
   const data = new Blob([coords, ...levels.map((l) => l.topics), scales, centre, codes] as BlobPart[]);
   return { ...meta, schema: MAP_SCHEMA, terms: levels.map((l) => l.terms), data };
 }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAP_SCHEMA, MapCache, mapKey, type MapEntry } from '../../src/cache/maps';
 import { packMap, packedBytes, unpackMap, withBufferData, type StoredMap } from '../../src/cache/map-format';
 import { openDatabase, type Database } from '../../src/cache/db';
+import { dequantiseRows, quantiseRows } from '../../src/cache/quantise';
 import { DEFAULT_PIPELINE_PARAMS } from '../../workers/messages';
 import { syntheticMapEntry } from '../support/synthetic-map';
 
@@ -61,6 +62,23 @@ describe('the stored map format', () => {
     const read = await unpackMap(packMap(written), 50);
     expect(read.problem).toBeNull();
     expectSameMap(read.entry!, written);
+  });
+
+  it('stores the rows the worker already quantised, without quantising again or keeping them as a field', async () => {
+    const written = entry(6);
+    const quantised = quantiseRows(written.embeddings, written.dims);
+    // Marked so that a second quantisation would show: the first row's codes all at +5.
+    quantised.codes.fill(5, 0, written.dims);
+    const stored = packMap({ ...written, quantised });
+    expect(stored).not.toHaveProperty('quantised');
+    const read = (await unpackMap(stored, 6)).entry!;
+    expect(read.embeddings).toEqual(dequantiseRows(quantised));
+    // The same bytes as packing the plain entry, but for the marked row.
+    const plain = new Uint8Array(await (packMap(written).data as Blob).arrayBuffer());
+    const given = new Uint8Array(await (stored.data as Blob).arrayBuffer());
+    expect(given.length).toBe(plain.length);
+    expect(given.filter((b, i) => b !== plain[i]).length).toBeGreaterThan(0);
+    expect(given.subarray(0, given.length - 6 * written.dims)).toEqual(plain.subarray(0, plain.length - 6 * written.dims));
   });
 
   it('keeps a map without vectors (its file gave only positions): coordinates and topics, no vectors', async () => {
