@@ -146,6 +146,9 @@ export class App {
     useModel: async (modelId) => {
       if (this.corpus) await this.openMap({ corpus: this.corpus, given: this.given, param: this.corpusParam, name: this.corpusName }, performance.now(), modelId);
     },
+    embedTexts: async () => {
+      if (this.corpus && this.given?.coords) await this.openMap({ corpus: this.corpus, given: { ...this.given, embed: true }, param: this.corpusParam, name: this.corpusName });
+    },
   });
   private offline: OfflineStatus | null = null;
   private modelId: string;
@@ -248,6 +251,8 @@ export class App {
     const param = new URLSearchParams(location.search).get('corpus');
     if (!param) return this.shippedSource();
     const source = param.startsWith('local:') ? await this.storedSource(param.slice(6)) : await this.urlSource(param);
+    // ?embed=1: the texts of a file with its own positions were embedded too (see embedTexts).
+    if (source?.given?.coords && new URLSearchParams(location.search).get('embed') === '1') source.given.embed = true;
     if (source) return source;
     // Nothing is lost: say what could not be opened and show the shipped corpus instead.
     this.startupNotes.push(param.startsWith('local:') ? 'The imported corpus in this link is not in this browser (it was deleted, or imported elsewhere): showing the shipped corpus.' : `Showing the shipped corpus instead.`);
@@ -337,7 +342,8 @@ export class App {
 
   /** Makes a source the one shown: everything derived from the previous corpus or model is dropped. */
   private commit(source: MapSource, modelId: string): void {
-    const switched = this.corpus !== null && (this.corpus.hash !== source.corpus.hash || this.modelId !== modelId);
+    const embedded = (given: GivenGeometry | null) => given?.embed === true;
+    const switched = this.corpus !== null && (this.corpus.hash !== source.corpus.hash || this.modelId !== modelId || embedded(this.given) !== embedded(source.given));
     this.corpus = source.corpus;
     this.given = source.given?.vectors || source.given?.coords ? source.given : null;
     this.corpusParam = source.param;
@@ -347,7 +353,8 @@ export class App {
       this.queries = null;
     }
     this.modelId = modelId;
-    const made = this.given?.vectors ? `vectors from the file (${this.given.vectors.dims}-d)` : this.given?.coords ? 'positions from the file' : this.modelId;
+    const geometry = fileGeometry(this.given);
+    const made = geometry === 'vectors' ? `vectors from the file (${this.given!.vectors!.dims}-d)` : geometry === 'positions' ? 'positions from the file' : this.given?.coords ? `${this.modelId} · file positions` : this.modelId;
     byId('summary').textContent = `${this.corpus.papers.length.toLocaleString('en')} papers · ${made}`;
     if (!switched) return;
     this.keywordIndex = null;
@@ -365,6 +372,8 @@ export class App {
     else params.delete('corpus');
     if (modelId !== DEFAULT_MODEL_ID) params.set('model', modelId);
     else params.delete('model');
+    if (embedded(this.given)) params.set('embed', '1');
+    else params.delete('embed');
     history.pushState(null, '', `${location.pathname}${params.size > 0 ? `?${params}` : ''}`);
   }
 
@@ -380,15 +389,12 @@ export class App {
     this.simulate = null;
     if (why) this.progress.note(why, 'warning');
     const geometry = fileGeometry(source.given);
-    if (geometry) {
-      const file = 'from the file';
-      const skipped = {
-        model: geometry === 'vectors' ? file : 'not needed',
-        embed: geometry === 'vectors' ? file : 'not needed',
-        ...(source.given?.coords ? { knn: file, layout: file } : {}),
-      };
-      this.progress.noModel(geometry === 'vectors' ? 'Vectors from the file: no model runs.' : 'Positions from the file: no model runs and nothing is embedded.', skipped);
-    }
+    if (geometry) this.progress.noModel(geometry === 'vectors' ? 'Vectors from the file: no model runs.' : 'Positions from the file: no model runs and nothing is embedded.');
+    const file = 'from the file';
+    this.progress.skip({
+      ...(geometry ? { model: geometry === 'vectors' ? file : 'not needed', embed: geometry === 'vectors' ? file : 'not needed' } : {}),
+      ...(source.given?.coords ? { knn: file, layout: file } : {}),
+    });
     const retry = () => void this.build(source, modelId, key);
     const run = startPipeline(
       {
@@ -615,7 +621,7 @@ export class App {
       else if (hits.length === 0) message = `No paper contains ${queryWords(query).map((w) => `“${w}”`).join(' and ')}.`;
     } else if (this.given?.vectors) {
       message = `This map's vectors came with ${this.corpusName}: search by meaning needs the model that made them. Search by words instead.`;
-    } else if (this.given?.coords) {
+    } else if (fileGeometry(this.given) === 'positions') {
       message = `This map's positions came with ${this.corpusName}, so its papers were not embedded: search by meaning needs embeddings (import the file with an embedding column, or without x and y to have them computed). Search by words instead.`;
     } else {
       this.searchBox.show({ total: 0, rows: [], message: null, busy: true });

@@ -54,13 +54,18 @@ export interface RunRequest {
 export interface GivenGeometry {
   vectors: { data: Float32Array; dims: number } | null;
   coords: Float32Array | null;
+  /** For a file with positions but no vectors: embed its texts anyway (for search by meaning), keeping the positions. */
+  embed?: boolean;
 }
 
-/** What a corpus file brought in place of the model's work: its own vectors, only positions, or nothing. */
+/**
+ * What a corpus file brought in place of the model's work: its own vectors, or positions that the
+ * map uses without any vectors; null when the model runs.
+ */
 export type FileGeometry = 'vectors' | 'positions' | null;
 
 export function fileGeometry(given: GivenGeometry | null): FileGeometry {
-  return given?.vectors ? 'vectors' : given?.coords ? 'positions' : null;
+  return given?.vectors ? 'vectors' : given?.coords && !given.embed ? 'positions' : null;
 }
 
 export interface DeviceChoice {

@@ -121,7 +121,7 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
   if (given?.vectors) {
     // The file brought its own vectors: no model runs (search by meaning then needs the model that made them).
     embedded = { vectors: l2NormalizeRows(given.vectors.data, given.vectors.dims), dims: given.vectors.dims, device: null };
-  } else if (given?.coords) {
+  } else if (given?.coords && !given.embed) {
     // The file brought its own layout: the map needs no vectors, and embedding a big file would cost
     // minutes (9 at 1,000,000 papers on WASM) for search by meaning alone. The map has none (dims 0).
     embedded = { vectors: new Float32Array(0), dims: 0, device: null };

@@ -6,7 +6,7 @@
  */
 import { openDatabase, type Database } from './db';
 import { COLOUR_LEVEL, type TopicLevel } from '../math/topics';
-import type { PipelineParams } from '../../workers/messages';
+import { fileGeometry, type GivenGeometry, type PipelineParams } from '../../workers/messages';
 import { MAP_SCHEMA, packMap, unpackMap, withBufferData, type MapEntry } from './map-format';
 
 export { MAP_SCHEMA, type MapEntry } from './map-format';
@@ -20,8 +20,10 @@ export function mapKey(corpusHash: string, modelId: string, params: PipelinePara
  * The "model" part of a map's key: the model id, or what the corpus file gave instead (its own
  * vectors, its own positions), since those maps do not depend on the model alone.
  */
-export function mapModelKey(modelId: string, given: { vectors: unknown; coords: unknown } | null): string {
-  const vectors = given?.vectors ? 'vectors-from-file' : modelId;
+export function mapModelKey(modelId: string, given: GivenGeometry | null): string {
+  const geometry = fileGeometry(given);
+  if (geometry === 'positions') return 'xy-from-file'; // no vectors at all
+  const vectors = geometry === 'vectors' ? 'vectors-from-file' : modelId;
   return given?.coords ? `${vectors}+xy-from-file` : vectors;
 }
 

@@ -47,6 +47,8 @@ export interface MapsPanelActions {
   /** Keeps an import and opens its map. */
   openImport(result: ImportResult, name: string): Promise<void>;
   useModel(modelId: string): Promise<void>;
+  /** Embeds the texts of a corpus that brought only positions (the positions stay). */
+  embedTexts(): Promise<void>;
 }
 
 function bytes(n: number): string {
@@ -164,7 +166,19 @@ export class MapsPanel {
 
   private modelPicker(current: ReturnType<MapsPanelActions['current']>): HTMLElement {
     if (current.fileGeometry === 'vectors') return el('p', { className: 'meta', text: 'This corpus brought its own vectors: no model runs, and search by meaning is off.' });
-    if (current.fileGeometry === 'positions') return el('p', { className: 'meta', text: 'This corpus brought its own positions: no model runs, and search by meaning is off.' });
+    if (current.fileGeometry === 'positions') {
+      const embed = el('button', { className: 'button', text: 'Embed the texts' });
+      embed.addEventListener('click', () => {
+        embed.disabled = true;
+        void this.actions.embedTexts().finally(() => !this.root.hidden && this.render());
+      });
+      return el(
+        'div',
+        { className: 'embed-positions' },
+        el('p', { className: 'meta', text: `This corpus brought its own positions: no model runs, and search by meaning is off. Embedding its ${current.papers.toLocaleString('en')} texts with ${current.modelId} keeps the positions and turns search by meaning on; the map stays usable meanwhile.` }),
+        embed,
+      );
+    }
     const ids = [...new Set([DEFAULT_MODEL_ID, ...SUGGESTED_MODELS, current.modelId])];
     const select = el('select', { attrs: { 'aria-label': 'Model' } }, ...ids.map((id) => el('option', { text: id === DEFAULT_MODEL_ID ? `${id} (embedded)` : id, attrs: { value: id, ...(id === current.modelId ? { selected: '' } : {}) } })), el('option', { text: 'Other…', attrs: { value: '' } }));
     const other = el('input', { attrs: { type: 'text', placeholder: 'org/name', 'aria-label': 'Model id', spellcheck: 'false' } });

@@ -99,10 +99,14 @@ export class ProgressPanel {
     this.setActions(hide);
   }
 
-  /** For a map that runs no model (its file brought vectors or positions): says so, and which stages the file made unnecessary. */
-  noModel(why: string, skipped: Partial<Record<Stage, string>>): void {
+  /** For a map that runs no model (its file brought vectors or positions): says so where the device would be. */
+  noModel(why: string): void {
     this.device.textContent = why;
     delete this.root.dataset.device;
+  }
+
+  /** Marks the stages a corpus file made unnecessary, with why. */
+  skip(skipped: Partial<Record<Stage, string>>): void {
     for (const [stage, reason] of Object.entries(skipped) as [Stage, string][]) {
       const row = this.rows.get(stage);
       if (!row) continue;

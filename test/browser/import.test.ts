@@ -236,6 +236,32 @@ describe('your own corpus', () => {
     await waitReady(page);
     expect((await state(page)).cached).toBe(true);
     expect((await state(page)).corpusHash).toBe(s.corpusHash);
+
+    // On request the texts are embedded too: the positions stay, search by meaning and neighbours by meaning work.
+    await page.locator('#summary').click();
+    await page.locator('#maps .embed-positions button', { hasText: 'Embed the texts' }).click();
+    await expect.poll(async () => (await state(page)).ran, { timeout: 120_000 }).toEqual(['model', 'embed', 'topics']);
+    await waitReady(page);
+    expect(await page.evaluate(() => window.papermap.points())).toEqual(points);
+    expect(new URL(page.url()).searchParams.get('embed')).toBe('1');
+    expect(await page.locator('#summary').textContent()).toContain('papermap/wordvec-128 · file positions');
+    // The panel now offers the models to embed with.
+    await expect.poll(() => page.locator('#maps select[aria-label="Model"]').isVisible()).toBe(true);
+    await page.locator('#maps .close').click();
+    await page.locator('#search .mode[data-mode="semantic"]').click();
+    await page.locator('#search input').fill('speech recognition');
+    await expect.poll(async () => (await state(page)).search?.compared ?? false, { timeout: 60_000 }).toBe(true);
+    expect((await state(page)).search!.hits.length).toBeGreaterThan(0);
+    await page.locator('#search input').press('Escape');
+    await page.locator('#search .mode[data-mode="keyword"]').click();
+    await page.evaluate((id) => window.papermap.open(id), first!.id);
+    await expect.poll(() => details.locator('.neighbours h3').textContent()).toBe('Nearest papers');
+    await page.keyboard.press('Escape');
+    // The choice is in the address: a reload opens the embedded map from the cache.
+    await page.reload();
+    await waitReady(page);
+    expect((await state(page)).cached).toBe(true);
+    expect(await page.locator('#summary').textContent()).toContain('papermap/wordvec-128 · file positions');
   });
 
   it('lists imported corpora, reopens one from IndexedDB after a reload, and deletes one with its maps', async () => {

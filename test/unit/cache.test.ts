@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAP_SCHEMA, MapCache, mapKey, type MapEntry } from '../../src/cache/maps';
+import { MAP_SCHEMA, MapCache, mapKey, mapModelKey, type MapEntry } from '../../src/cache/maps';
 import { packMap, packedBytes, unpackMap, withBufferData, type StoredMap } from '../../src/cache/map-format';
 import { openDatabase, type Database } from '../../src/cache/db';
 import { dequantiseRows, quantiseRows } from '../../src/cache/quantise';
-import { DEFAULT_PIPELINE_PARAMS } from '../../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS, fileGeometry } from '../../workers/messages';
 import { syntheticMapEntry } from '../support/synthetic-map';
 
 let dbCount = 0;
@@ -43,6 +43,28 @@ describe('map cache keys', () => {
     const reordered = Object.fromEntries(Object.entries(DEFAULT_PIPELINE_PARAMS).reverse()) as typeof DEFAULT_PIPELINE_PARAMS;
     expect(mapKey('c1', 'm/a', reordered)).toBe(base);
     expect(base.startsWith(`v${MAP_SCHEMA}|`)).toBe(true);
+  });
+});
+
+describe('what a corpus file gave, in map keys', () => {
+  const vectors = { data: new Float32Array(4), dims: 2 };
+  const coords = new Float32Array(4);
+  it('names the model only when it ran, so each kind of map is cached apart', () => {
+    expect(mapModelKey('m/a', null)).toBe('m/a');
+    expect(mapModelKey('m/a', { vectors, coords: null })).toBe('vectors-from-file');
+    expect(mapModelKey('m/a', { vectors, coords })).toBe('vectors-from-file+xy-from-file');
+    // Positions only: no model runs, and the map does not depend on which one is chosen.
+    expect(mapModelKey('m/a', { vectors: null, coords })).toBe('xy-from-file');
+    expect(mapModelKey('m/b', { vectors: null, coords })).toBe('xy-from-file');
+    // Positions whose texts the user had embedded: one map per model.
+    expect(mapModelKey('m/a', { vectors: null, coords, embed: true })).toBe('m/a+xy-from-file');
+    expect(mapModelKey('m/b', { vectors: null, coords, embed: true })).toBe('m/b+xy-from-file');
+  });
+  it('says which file geometry stands in for the model', () => {
+    expect(fileGeometry(null)).toBeNull();
+    expect(fileGeometry({ vectors, coords })).toBe('vectors');
+    expect(fileGeometry({ vectors: null, coords })).toBe('positions');
+    expect(fileGeometry({ vectors: null, coords, embed: true })).toBeNull();
   });
 });
 
