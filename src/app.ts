@@ -195,8 +195,9 @@ export class App {
     });
     addEventListener('popstate', () => {
       const params = new URLSearchParams(location.search);
-      // Back to another corpus or model: open that page afresh (its map is in the cache).
-      if (this.entry && (params.get('corpus') !== this.corpusParam || (params.get('model') ?? DEFAULT_MODEL_ID) !== this.modelId)) location.reload();
+      // Back to another corpus, model or embedding choice: open that page afresh (its map is in the cache).
+      const otherMap = params.get('corpus') !== this.corpusParam || (params.get('model') ?? DEFAULT_MODEL_ID) !== this.modelId || (params.get('embed') === '1') !== (this.given?.embed === true);
+      if (this.entry && otherMap) location.reload();
       else void this.applyUrlState(decodeUrlState(params));
     });
     // Labels keep clear of the panels: any panel opening, closing or changing size re-places them.
@@ -489,7 +490,11 @@ export class App {
       this.scheduleLabels();
       this.syncUrl('push');
     });
+    // Drawing a map is not a step of its own in the history: Back goes straight to the previous map.
+    const restoring = this.restoring;
+    this.restoring = true;
     this.selection.changed();
+    this.restoring = restoring;
     this.showLegend();
     document.body.dataset.state = 'ready';
   }

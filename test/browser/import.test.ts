@@ -244,10 +244,18 @@ describe('your own corpus', () => {
     await waitReady(page);
     expect(await page.evaluate(() => window.papermap.points())).toEqual(points);
     expect(new URL(page.url()).searchParams.get('embed')).toBe('1');
-    expect(await page.locator('#summary').textContent()).toContain('papermap/wordvec-128 · file positions');
     // The panel now offers the models to embed with.
     await expect.poll(() => page.locator('#maps select[aria-label="Model"]').isVisible()).toBe(true);
     await page.locator('#maps .close').click();
+    // Back is the map without vectors again, Forward the embedded one (both from the cache).
+    await page.goBack();
+    await expect.poll(() => page.locator('#summary').textContent(), { timeout: 60_000 }).toContain('positions from the file');
+    await waitReady(page);
+    expect((await state(page)).cached).toBe(true);
+    await page.goForward();
+    await expect.poll(() => page.locator('#summary').textContent(), { timeout: 60_000 }).toContain('papermap/wordvec-128 · file positions');
+    await waitReady(page);
+    expect((await state(page)).cached).toBe(true);
     await page.locator('#search .mode[data-mode="semantic"]').click();
     await page.locator('#search input').fill('speech recognition');
     await expect.poll(async () => (await state(page)).search?.compared ?? false, { timeout: 60_000 }).toBe(true);
