@@ -95,6 +95,14 @@ export async function waitReady(page: Page): Promise<void> {
   await page.evaluate(() => window.papermap.ready);
 }
 
+/** The page's background colour (the theme's), as RGB. */
+export function pageBackground(page: Page): Promise<[number, number, number]> {
+  return page.evaluate(() => {
+    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g)!.map(Number);
+    return [r, g, b] as [number, number, number];
+  });
+}
+
 /** Pixels of a screenshot that differ clearly from the given background colour, and how many hues they span. */
 export function paintedPixels(png: Buffer, background: [number, number, number]): { painted: number; hues: number } {
   const image = PNG.sync.read(png);

@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { launchChromium, mapScreenshot, openApp, serveDist, waitReady, type StaticServer } from './harness';
+import { launchChromium, mapScreenshot, openApp, pageBackground, serveDist, waitReady, type StaticServer } from './harness';
 
 const FIXTURES = new URL('../fixtures/import/', import.meta.url).pathname;
 const DIST = new URL('../../dist/', import.meta.url).pathname;
@@ -29,7 +29,7 @@ async function importFile(page: Page, path: string): Promise<void> {
 /** How far the pixel at the centre of each point is from the page background (median over the points): low when the map is dimmed. */
 async function pointInk(page: Page): Promise<number> {
   const centres = await page.evaluate(() => window.papermap.points().map((p) => window.papermap.screenPosition(p.id)!));
-  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor.match(/\d+/g)!.map(Number));
+  const background = await pageBackground(page);
   const image = PNG.sync.read(await mapScreenshot(page, 'page'));
   const ink = centres.map(([x, y]) => {
     const at = 4 * (Math.round(y) * image.width + Math.round(x));

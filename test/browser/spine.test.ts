@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { holdPipelineResult, launchChromium, mapScreenshot, openApp, paintedPixels, releaseResult, serveDist, waitReady, withHeldResult, type BrowserMode, type StaticServer } from './harness';
+import { holdPipelineResult, launchChromium, mapScreenshot, openApp, pageBackground, paintedPixels, releaseResult, serveDist, waitReady, withHeldResult, type BrowserMode, type StaticServer } from './harness';
 import type { Corpus } from '../../src/corpus/types';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
@@ -14,10 +14,7 @@ const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json'
 type Points = { id: string; x: number; y: number }[];
 
 async function mapPixels(page: Page) {
-  const background = await page.evaluate(() => {
-    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g)!.map(Number);
-    return [r, g, b] as [number, number, number];
-  });
+  const background = await pageBackground(page);
   // Only the map's own pixels count: hide the panels floating over it for the shot.
   return paintedPixels(await mapScreenshot(page), background);
 }
