@@ -38,7 +38,7 @@ const FIELD_LABELS: Record<ColumnField, string> = {
 };
 
 export interface MapsPanelActions {
-  /** What is shown now: the corpus (null hash = shipped), model, and whether the file gave vectors. */
+  /** What is shown now: the corpus (null hash = shipped), model, and what the file gave in place of the model (see fileGeometry). */
   current(): { hash: string | null; name: string; papers: number; modelId: string; fileGeometry: FileGeometry };
   corpora(): Promise<StoredCorpusSummary[]>;
   /** Opens a stored corpus (null: the shipped one). */
