@@ -268,7 +268,7 @@ async function measure(n: number, origin: string, corpusDir: string, probeUrl: s
       const map: ProbeMap = { n: stored.n, dims: 128, key: mapKey(stored.hash, mapModelKey(MODEL_ID, null), DEFAULT_PIPELINE_PARAMS), corpusHash: stored.hash, modelId: MODEL_ID };
       const write = await page.evaluate((m) => window.cacheProbe.write(m), map);
       if (!write.stored) throw new Error(`the map could not be written: ${write.reason}`);
-      written = { writeMs: round(write.writeMs), bytes: write.usageAfter - write.usageBefore };
+      written = { writeMs: round(write.writeMs), bytes: write.recordBytes };
       await probe.close();
       context = await launch(profile);
       page = context.pages()[0] ?? (await context.newPage());
@@ -340,7 +340,7 @@ async function cacheAlone(n: number, dims: number, probeUrl: string): Promise<vo
       if (!last.hit || !last.coordsEqual || !last.topicsEqual) throw new Error(`the map read back is not the one written: ${JSON.stringify(last)}`);
       reads.push(last.readMs);
     }
-    const bytes = write.usageAfter - write.usageBefore;
+    const bytes = write.recordBytes;
     results.push({
       what: `map cache alone: MapCache.read (IndexedDB get + unpack + dequantise), fresh browser`,
       n,

@@ -36,9 +36,12 @@ export class OfflineStatusView {
 
   private render(): void {
     if (!this.status) return;
+    // navigator.onLine only says whether the machine has a network link, not whether the host answers;
+    // the chip shows it as a hint beside what the offline cache holds, which is what the map relies on.
     const offline = !navigator.onLine;
     this.chip.hidden = false;
-    this.chip.dataset.status = offline ? 'offline' : this.status;
+    this.chip.dataset.status = this.status;
+    this.chip.dataset.network = offline ? 'offline' : 'online';
     this.chip.textContent = offline ? (this.status === 'ready' ? 'Offline · saved copy' : 'Offline') : CHIP_TEXT[this.status];
     this.chip.title = [CHIP_TITLE[this.status], this.detail].filter(Boolean).join(': ');
   }

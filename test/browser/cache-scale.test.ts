@@ -38,11 +38,14 @@ describe('a 100,000-paper map in the real IndexedDB', () => {
   it('is stored in about the int8 format\'s bytes, not float32\'s', async () => {
     const written = await page.evaluate((map) => window.cacheProbe.write(map), MAP);
     expect(written).toMatchObject({ stored: true, reason: null });
-    const used = written.usageAfter - written.usageBefore;
     const predicted = packedBytes(MAP.n, MAP.dims); // 40.8 MB; the same map as float32 arrays is 155.6 MB
-    expect(used).toBeGreaterThan(0.95 * predicted);
-    expect(used).toBeLessThan(1.1 * predicted);
-    console.log(`100k × 384: ${used} bytes stored (${(used / MAP.n).toFixed(0)} a paper) in ${written.writeMs.toFixed(0)} ms`);
+    // The record as IndexedDB returns it, not the browser's storage accounting (which may compress).
+    expect(written.recordBytes).toBeGreaterThan(predicted);
+    expect(written.recordBytes).toBeLessThan(1.05 * predicted);
+    const used = written.usageAfter - written.usageBefore;
+    // Whatever the accounting does, it must not charge more than the float32 arrays would take.
+    expect(used).toBeLessThan(1.1 * 4 * MAP.n * (MAP.dims + 2 + 3 + 1));
+    console.log(`100k × 384: record ${written.recordBytes} bytes (${(written.recordBytes / MAP.n).toFixed(0)} a paper); storage estimate grew ${used} bytes; written in ${written.writeMs.toFixed(0)} ms`);
   });
 
   it('reopens after a reload with the same coordinates and topics, and vectors within the int8 step', async () => {

@@ -21,7 +21,12 @@ export interface ProbeWrite {
   stored: boolean;
   reason: string | null;
   writeMs: number;
-  /** navigator.storage.estimate().usage before and after the write. */
+  /**
+   * Bytes of the record as IndexedDB gives it back: its binary part plus its metadata as JSON. What the
+   * browser's storage accounting (navigator.storage.estimate) says depends on the build: Chromium may
+   * compress values on disk, so that figure is reported, never asserted.
+   */
+  recordBytes: number;
   usageBefore: number;
   usageAfter: number;
 }
@@ -57,7 +62,12 @@ const probe = {
     const writeMs = performance.now() - t0;
     const usageAfter = (await navigator.storage.estimate()).usage ?? 0;
     cache.close();
-    return { stored: written.stored, reason: written.stored ? null : written.reason, writeMs, usageBefore, usageAfter };
+    const { db } = await openPapermapDatabase();
+    const record = await db?.get('maps', map.key);
+    db?.close();
+    const { data, ...meta } = record ?? { data: new ArrayBuffer(0) };
+    const recordBytes = (data instanceof Blob ? data.size : data.byteLength) + new TextEncoder().encode(JSON.stringify(meta)).length;
+    return { stored: written.stored, reason: written.stored ? null : written.reason, writeMs, recordBytes, usageBefore, usageAfter };
   },
 
   async read(map: ProbeMap): Promise<ProbeRead> {
