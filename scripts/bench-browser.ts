@@ -33,11 +33,12 @@ import type { ProbeMap } from '../test/browser/cache-probe/page';
 import { seededRandom } from '../test/support/synthetic-map';
 import { mapKey, mapModelKey } from '../src/cache/maps';
 import { DEFAULT_PIPELINE_PARAMS } from '../workers/messages';
+import { DEFAULT_MODEL_ID } from '../src/model/models';
 import type { Corpus } from '../src/corpus/types';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DIST = join(ROOT, 'dist');
-const MODEL_ID = 'papermap/wordvec-128';
+const MODEL_ID = DEFAULT_MODEL_ID;
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const option = (name: string, fallback: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;

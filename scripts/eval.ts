@@ -1,12 +1,17 @@
 /**
  * npm run eval -- <corpus.jsonl|csv|json> [--label-field label] [--model <id>] [--models <dir>] [--json]
- * Runs the app's pipeline on a labeled corpus in Node, beside a TF-IDF cosine baseline, and reports
- * how well each agrees with the labels (see scripts/lib/eval.ts). Progress goes to stderr.
+ *   Runs the app's pipeline on a labeled corpus in Node, beside a TF-IDF cosine baseline, and reports
+ *   how well each agrees with the labels (see scripts/lib/eval.ts).
+ * npm run eval -- --dev [--sizes 300,3000,30000] [--json]
+ *   The development table: held-out arXiv papers at archive and category level, for the embedded model
+ *   with and without the fit to the corpus, the previous model, TF-IDF and corpus-only LSA (lib/eval-dev.ts).
+ * Progress goes to stderr.
  */
 import { parseArgs } from 'node:util';
 import { evaluate, formatReport } from './lib/eval';
+import { DEV_SIZES, evaluateDev, formatDevReport } from './lib/eval-dev';
 
-const usage = 'usage: npm run eval -- <corpus.jsonl|csv|json> [--label-field label] [--model <id>] [--models <dir>] [--json]';
+const usage = 'usage: npm run eval -- <corpus.jsonl|csv|json> [--label-field label] [--model <id>] [--models <dir>] [--json]\n       npm run eval -- --dev [--sizes 300,3000,30000] [--json]';
 
 async function main(): Promise<number> {
   let parsed;
@@ -18,6 +23,8 @@ async function main(): Promise<number> {
         model: { type: 'string' },
         models: { type: 'string' },
         json: { type: 'boolean', default: false },
+        dev: { type: 'boolean', default: false },
+        sizes: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -29,6 +36,21 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(usage);
     return 0;
+  }
+  if (values.dev) {
+    const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEV_SIZES;
+    if (sizes.some((n) => !Number.isInteger(n) || n < 40)) {
+      console.error(`--sizes takes whole numbers of papers, 40 or more: ${values.sizes}`);
+      return 2;
+    }
+    try {
+      const report = await evaluateDev({ sizes, say: (line) => console.error(line) });
+      console.log(values.json ? JSON.stringify(report, null, 2) : formatDevReport(report));
+      return 0;
+    } catch (error) {
+      console.error(`eval failed: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
   }
   if (positionals.length !== 1) {
     console.error(usage);

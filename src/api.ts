@@ -15,6 +15,11 @@ export interface PapermapState {
   /** True when this visit drew the map from IndexedDB without running the pipeline. */
   cached: boolean;
   model: string;
+  /**
+   * The fit to this corpus blended into the map's vectors (LSA of its own words; see README): its
+   * dimensions, vocabulary size and weight; null when the model's vectors are used as they are.
+   */
+  corpusFit: { dims: number; terms: number; weight: number } | null;
   /** Ids of the selected papers. */
   selected: string[];
   /** Milliseconds per step of this visit (corpus, cache, model, embed, knn, layout, topics, render). */

@@ -14,7 +14,9 @@ import { openPapermapDatabase } from './cache/db';
 import { SavedSelections } from './cache/selections';
 import { SelectionController } from './selection/controller';
 import { buildKeywordIndex, keywordSearch, queryWords, type KeywordIndex, type SearchHit } from './search/keyword';
-import { cosineRank, nearestOnMap, nearestPapers } from './search/semantic';
+import { meaningRank, nearestOnMap, nearestPapers } from './search/semantic';
+import { buildLexicalIndex, type LexicalIndex } from './search/lexical';
+import { blendQuery } from './model/corpus-fit';
 import { QueryEmbedder } from './search/query-client';
 import { MAX_ROWS, SearchBox, type SearchMode } from './ui/search-box';
 import { MAX_URL_SELECTION, decodeUrlState, encodeUrlState, type UrlState } from './url-state';
@@ -40,6 +42,8 @@ import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type Device, type DevicePref
 const NEIGHBOURS = 8;
 /** Semantic search highlights this many nearest papers. */
 const SEMANTIC_HITS = 25;
+/** Above this many papers search by meaning compares vectors only: the word index would cost seconds and memory. */
+const LEXICAL_MAX_PAPERS = 200_000;
 
 function devicePreference(value: string | null): DevicePreference {
   return value === 'webgpu' || value === 'wasm' ? value : 'auto';
@@ -103,6 +107,8 @@ export class App {
   private urlTimer = 0;
   private searchToken = 0;
   private keywordIndex: KeywordIndex | null = null;
+  /** Words of every paper for the lexical half of search by meaning; built on the first such search. */
+  private lexicalIndex: LexicalIndex | null = null;
   private queries: QueryEmbedder | null = null;
   private readonly searchBox = new SearchBox({
     search: (query, mode) => void this.runSearch(query, mode),
@@ -359,6 +365,7 @@ export class App {
     byId('summary').textContent = `${this.corpus.papers.length.toLocaleString('en')} papers · ${made}`;
     if (!switched) return;
     this.keywordIndex = null;
+    this.lexicalIndex = null;
     this.search = null;
     this.searchBox.set('', 'keyword');
     this.searchBox.show({ total: 0, rows: [], message: null });
@@ -393,7 +400,7 @@ export class App {
     if (geometry) this.progress.noModel(geometry === 'vectors' ? 'Vectors from the file: no model runs.' : 'Positions from the file: no model runs and nothing is embedded.');
     const file = 'from the file';
     this.progress.skip({
-      ...(geometry ? { model: geometry === 'vectors' ? file : 'not needed', embed: geometry === 'vectors' ? file : 'not needed' } : {}),
+      ...(geometry ? { model: geometry === 'vectors' ? file : 'not needed', embed: geometry === 'vectors' ? file : 'not needed', fit: 'not needed' } : {}),
       ...(source.given?.coords ? { knn: file, layout: file } : {}),
     });
     const retry = () => void this.build(source, modelId, key);
@@ -417,7 +424,8 @@ export class App {
           if (!ran.includes(message.stage)) ran.push(message.stage);
           timings[message.stage] = message.ms;
           this.progress.stageDone(message.stage, message.ms);
-        } else if (message.type === 'fallback') this.progress.note(message.reason, 'warning');
+        } else if (message.type === 'stage-skipped') this.progress.skip({ [message.stage]: message.reason });
+        else if (message.type === 'fallback') this.progress.note(message.reason, 'warning');
         else if (message.type === 'layout-preview' && !this.entry) {
           document.body.dataset.state = 'preview';
           void this.map.setData({ coords: normaliseCoords(message.coords).coords, colours: previewColours(message.coords.length / 2), focus: null }, { fit: true });
@@ -636,7 +644,13 @@ export class App {
         if (token !== this.searchToken) return;
         compared = vector !== null;
         if (vector === null) message = `None of these words is known to the model (${this.modelId}): nothing to compare. Try other words, or search by words.`;
-        else hits = cosineRank(this.entry.embeddings, this.entry.dims, vector, SEMANTIC_HITS).filter((h) => h.score > 0);
+        else {
+          // The query lands in the map's space: blended with the corpus fit the map was built with.
+          const fit = this.entry.corpusFit ?? null;
+          const queryVector = fit ? blendQuery(fit, vector, query) : vector;
+          this.lexicalIndex ??= this.corpus.papers.length <= LEXICAL_MAX_PAPERS ? buildLexicalIndex(this.corpus.papers.map(paperText)) : null;
+          hits = meaningRank(this.entry.embeddings, this.entry.dims, queryVector, query, this.lexicalIndex, SEMANTIC_HITS).filter((h) => h.score > 0);
+        }
       } catch (error) {
         if (token !== this.searchToken) return;
         message = `Search by meaning failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -767,6 +781,7 @@ export class App {
       neighbours: this.entry?.neighbourMethod ?? null,
       cached: this.cached,
       model: this.modelId,
+      corpusFit: this.entry?.corpusFit ? { dims: this.entry.corpusFit.dims, terms: this.entry.corpusFit.terms.length, weight: this.entry.corpusFit.weight } : null,
       selected: this.selection?.ids() ?? [],
       timings: Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
       ran: [...this.ran],

@@ -145,6 +145,16 @@ export class Embedder {
     return { vectors: vectors ?? new Float32Array(0), dims, empty };
   }
 
+  /**
+   * How the model asks a map built with it to be fitted to the corpus (config.json's
+   * papermap.corpus_fit; the embedded model has it), or null: a pretrained model's vectors are used as they are.
+   */
+  get corpusFit(): { dims: number } | null {
+    const config = this.extractor.model.config as unknown as { papermap?: { corpus_fit?: { dims?: unknown } } };
+    const hint = config.papermap?.corpus_fit;
+    return hint && typeof hint.dims === 'number' ? { dims: hint.dims } : null;
+  }
+
   /** The tokenizer's pieces for a text (WordPiece: "##" marks a continuation). */
   tokenize(text: string): string[] {
     return this.extractor.tokenizer.tokenize(text);

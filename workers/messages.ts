@@ -5,18 +5,21 @@
 import type { LayoutParams } from '../src/math/layout';
 import type { TopicLevel } from '../src/math/topics';
 import type { QuantisedRows } from '../src/cache/quantise';
+import type { CorpusFit } from '../src/model/corpus-fit';
 
 export type Device = 'webgpu' | 'wasm';
 export type DevicePreference = 'auto' | Device;
-export type Stage = 'model' | 'embed' | 'knn' | 'layout' | 'topics';
-export const STAGES: readonly Stage[] = ['model', 'embed', 'knn', 'layout', 'topics'];
+export type Stage = 'model' | 'embed' | 'fit' | 'knn' | 'layout' | 'topics';
+export const STAGES: readonly Stage[] = ['model', 'embed', 'fit', 'knn', 'layout', 'topics'];
 
 export interface PipelineParams extends LayoutParams {
   /** Papers per embedding batch. */
   batchSize: number;
+  /** Fit the model to the corpus being mapped when the model asks for it (src/model/corpus-fit.ts). */
+  corpusFit: boolean;
 }
 
-export const DEFAULT_PIPELINE_PARAMS: PipelineParams = { nNeighbors: 15, minDist: 0.1, nEpochs: 'auto', seed: 42, batchSize: 16 };
+export const DEFAULT_PIPELINE_PARAMS: PipelineParams = { nNeighbors: 15, minDist: 0.1, nEpochs: 'auto', seed: 42, batchSize: 16, corpusFit: true };
 
 /**
  * Faults the pipeline can be asked to stage (?simulate=…), so the recovery paths can be exercised in
@@ -79,8 +82,10 @@ export interface DeviceChoice {
 export interface PipelineResult {
   n: number;
   dims: number;
-  /** n × dims, L2-normalised. */
+  /** n × dims, L2-normalised (with the corpus fit's dimensions after the model's, when there is one). */
   embeddings: Float32Array;
+  /** The fit to this corpus blended into the embeddings, kept so a search query is blended the same way. */
+  corpusFit?: CorpusFit | null;
   /** n × 2 layout positions. */
   coords: Float32Array;
   /** Topics, coarse to fine (see src/math/topics.ts); COLOUR_LEVEL colours the map. */
@@ -106,6 +111,8 @@ export type WorkerMessage =
   | { type: 'device'; choice: DeviceChoice }
   | { type: 'progress'; stage: Stage; done: number; total: number; /** What is counted, when not the stage's usual unit. */ unit?: string }
   | { type: 'stage-done'; stage: Stage; ms: number }
+  /** A stage that had nothing to do for this map, and why (shown struck through). */
+  | { type: 'stage-skipped'; stage: Stage; reason: string }
   /** An intermediate layout (n × 2), so the map appears early and refines. */
   | { type: 'layout-preview'; coords: Float32Array; epoch: number; epochs: number }
   | { type: 'fallback'; reason: string }

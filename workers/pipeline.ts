@@ -10,6 +10,7 @@ import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/gpu/webgpu-
 import type { KnnGraph } from '../src/math/knn';
 import { topicLevels } from '../src/math/topics';
 import { quantiseRows } from '../src/cache/quantise';
+import { blendWithFit, fitCorpus, DEFAULT_CORPUS_FIT, type CorpusFit } from '../src/model/corpus-fit';
 import { chooseDevice, probeAdapter } from './device';
 import { Embedder, GpuFailure } from './embed';
 import type { Device, PipelineResult, RunRequest, Stage, WorkerMessage } from './messages';
@@ -61,7 +62,7 @@ const LAYOUT_PREVIEW_EVERY = 50;
 type Timed = <T>(stage: Stage, work: () => Promise<T> | T) => Promise<T>;
 
 /** Loads the model on the chosen device and embeds every text (continuing a resumed run). */
-async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device }> {
+async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device; fitHint: { dims: number } | null }> {
   const n = request.texts.length;
   const choice = request.resume
     ? { device: 'wasm' as const, reason: 'continuing on WASM after WebGPU failed', adapter: null }
@@ -90,9 +91,31 @@ async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warning
   if (empty.length > 0) {
     warnings.push(`${empty.length} paper${empty.length === 1 ? ' has' : 's have'} no word the model knows; their place on the map means nothing (first: #${empty[0]! + 1})`);
   }
-  const device = embedder.device;
+  const { device, corpusFit: fitHint } = embedder;
   await embedder.dispose();
-  return { vectors, dims, device };
+  return { vectors, dims, device, fitHint };
+}
+
+/**
+ * Blends the corpus's own latent space into the model's vectors when the model asks for it (the
+ * embedded static model does; a pretrained transformer's vectors are used as they are).
+ */
+async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Array; dims: number; fitHint: { dims: number } | null }, emit: Emit, timed: Timed): Promise<{ vectors: Float32Array; dims: number; fit: CorpusFit | null }> {
+  const n = request.texts.length;
+  const skip = (reason: string) => {
+    emit({ type: 'stage-skipped', stage: 'fit', reason });
+    return { vectors: embedded.vectors, dims: embedded.dims, fit: null };
+  };
+  if (!embedded.fitHint) return skip('not needed: a pretrained model');
+  if (!request.params.corpusFit) return skip('turned off');
+  const options = { ...DEFAULT_CORPUS_FIT, ...embedded.fitHint };
+  if (n < options.minPapers) return skip(`too few papers (${n} < ${options.minPapers})`);
+  emit({ type: 'progress', stage: 'fit', done: 0, total: 1 });
+  return timed('fit', () => {
+    const fit = fitCorpus(request.texts, embedded, options);
+    if (!fit) return { vectors: embedded.vectors, dims: embedded.dims, fit: null };
+    return { vectors: blendWithFit(fit, embedded.vectors, embedded.dims, request.texts), dims: embedded.dims + fit.dims, fit };
+  });
 }
 
 export async function runPipeline(request: RunRequest, emit: Emit): Promise<PipelineResult> {
@@ -117,7 +140,7 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
 
   const given = request.given ?? null;
   const warnings: string[] = [];
-  let embedded: { vectors: Float32Array; dims: number; device: PipelineResult['device'] };
+  let embedded: { vectors: Float32Array; dims: number; device: PipelineResult['device']; fit?: CorpusFit | null };
   if (given?.vectors) {
     // The file brought its own vectors: no model runs (search by meaning then needs the model that made them).
     embedded = { vectors: l2NormalizeRows(given.vectors.data, given.vectors.dims), dims: given.vectors.dims, device: null };
@@ -126,9 +149,11 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
     // minutes (9 at 1,000,000 papers on WASM) for search by meaning alone. The map has none (dims 0).
     embedded = { vectors: new Float32Array(0), dims: 0, device: null };
   } else {
-    embedded = await embedTexts(request, emit, timed, warnings);
+    const general = await embedTexts(request, emit, timed, warnings);
+    embedded = { ...(await fitToCorpus(request, general, emit, timed)), device: general.device };
   }
   const { vectors, dims, device } = embedded;
+  const corpusFit = embedded.fit ?? null;
 
   let coords: Float32Array;
   let usedNeighbours: PipelineResult['neighbourMethod'] = null;
@@ -160,5 +185,5 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
   const levels = await timed('topics', () => topicLevels(coords, n, request.texts));
 
   const quantised = quantiseRows(vectors, dims, n);
-  return { n, dims, embeddings: vectors, coords, levels, device, neighbourMethod: usedNeighbours, fallback, warnings, timings, quantised };
+  return { n, dims, embeddings: vectors, corpusFit, coords, levels, device, neighbourMethod: usedNeighbours, fallback, warnings, timings, quantised };
 }

@@ -18,9 +18,10 @@ import { TOPIC_LEVELS, type TopicLevel } from '../math/topics';
 import type { TopicTerms } from '../math/labels';
 import type { PipelineParams, PipelineResult } from '../../workers/messages';
 import { dequantiseRows, quantiseRows } from './quantise';
+import type { CorpusFit } from '../model/corpus-fit';
 
 /** Bump when the shape or meaning of a stored map changes: old entries are then recomputed. */
-export const MAP_SCHEMA = 3;
+export const MAP_SCHEMA = 4;
 
 /** A pipeline result with what it was computed from: the map as the app uses it. */
 export interface MapEntry extends PipelineResult {
@@ -57,6 +58,16 @@ export async function withBufferData(stored: StoredMap): Promise<StoredMap> {
   return { ...stored, data: stored.data instanceof Blob ? await stored.data.arrayBuffer() : stored.data };
 }
 
+/** A stored corpus fit that a query can be blended with: sizes that agree, finite numbers. */
+function validFit(fit: CorpusFit, dims: number): boolean {
+  const { terms, idf, loadings, centre } = fit;
+  return (
+    Array.isArray(terms) && idf instanceof Float32Array && loadings instanceof Float32Array && centre instanceof Float32Array && Number.isInteger(fit.dims) && fit.dims > 0 && fit.dims < dims &&
+    idf.length === terms.length && loadings.length === terms.length * fit.dims && centre.length === dims - fit.dims && fit.weight > 0 && fit.weight <= 1 &&
+    idf.every(Number.isFinite) && loadings.every(Number.isFinite) && centre.every(Number.isFinite)
+  );
+}
+
 export type Unpacked = { entry: MapEntry; problem: null } | { entry: null; problem: string };
 
 /**
@@ -76,6 +87,8 @@ export async function unpackMap(value: unknown, n: number): Promise<Unpacked> {
   const terms = stored.terms;
   if (!Array.isArray(terms) || terms.length !== TOPIC_LEVELS.length || !terms.every(Array.isArray)) return problem('topic levels are missing');
   if (!Array.isArray(stored.warnings)) return problem('warnings are missing');
+  const fit = stored.corpusFit ?? null;
+  if (fit !== null && !validFit(fit, dims)) return problem('its corpus fit is malformed');
   const data = stored.data;
   const size = data instanceof Blob ? data.size : data instanceof ArrayBuffer ? data.byteLength : -1;
   if (size < 0) return problem('the binary part is missing');

@@ -90,8 +90,12 @@ function countBelow(sorted: Float64Array, value: number): number {
  * (the costly part) is done once and shared by every layout given.
  */
 export function sampledNeighbourhoodPreservation(high: Float32Array, highDims: number, lows: Float32Array[], lowDims: number, n: number, k: number, rows: ArrayLike<number>): SampledPreservation {
+  return sampledPreservationBy(squaredDistance(high, highDims), lows, lowDims, n, k, rows);
+}
+
+/** The same, with the original space given by its distance (any monotone one: e.g. 1 − cosine of sparse rows). */
+export function sampledPreservationBy(highDist: (i: number, j: number) => number, lows: Float32Array[], lowDims: number, n: number, k: number, rows: ArrayLike<number>): SampledPreservation {
   if (k >= n / 2) throw new Error(`trustworthiness and continuity need k < n/2 (k = ${k}, n = ${n})`);
-  const highDist = squaredDistance(high, highDims);
   const lowDists = lows.map((low) => squaredDistance(low, lowDims));
   const falseSums = new Float64Array(lows.length);
   const missedSums = new Float64Array(lows.length);

@@ -1,7 +1,7 @@
 /**
  * TF-IDF vectors of texts: the baseline `npm run eval` measures the embedding model against. Words are
  * lower-cased and accent-folded, stop words dropped; each weight is sublinear TF × smoothed IDF, the
- * weighting of the embedded model's corpus LSA block (src/model/fit.ts), on the evaluated corpus's own
+ * weighting of the fit to the corpus (src/model/corpus-fit.ts), on the evaluated corpus's own
  * vocabulary and IDF. Rows are L2-normalised: dot = cosine.
  */
 import { STOPWORDS } from './stopwords';
@@ -29,7 +29,14 @@ export function tfidfWords(text: string): string[] {
   return (folded.match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 1 && /\p{L}/u.test(w) && !STOPWORDS.has(w));
 }
 
-export function tfidfVectors(texts: string[], options: TfidfOptions = DEFAULT_TFIDF_OPTIONS): TfidfVectors {
+/** The same rows, sparse: row i's (column, weight) pairs, columns ascending. */
+export interface TfidfRows {
+  rows: { cols: Int32Array; values: Float32Array }[];
+  dims: number;
+  terms: string[];
+}
+
+export function tfidfRows(texts: string[], options: TfidfOptions = DEFAULT_TFIDF_OPTIONS): TfidfRows {
   const n = texts.length;
   const counts = texts.map((text) => {
     const tf = new Map<string, number>();
@@ -45,20 +52,23 @@ export function tfidfVectors(texts: string[], options: TfidfOptions = DEFAULT_TF
     .map(([word]) => word);
   const column = new Map(terms.map((word, c) => [word, c]));
   const idf = terms.map((word) => Math.log((n + 1) / (docFreq.get(word)! + 1)) + 1);
-  const dims = terms.length;
-  const data = new Float32Array(n * dims);
-  counts.forEach((tf, i) => {
-    let norm = 0;
+  const rows = counts.map((tf) => {
     const row: [number, number][] = [];
     for (const [word, count] of tf) {
       const c = column.get(word);
-      if (c === undefined) continue;
-      const weight = (1 + Math.log(count)) * idf[c]!;
-      row.push([c, weight]);
-      norm += weight * weight;
+      if (c !== undefined) row.push([c, (1 + Math.log(count)) * idf[c]!]);
     }
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (const [c, weight] of row) data[i * dims + c] = weight * scale;
+    row.sort((a, b) => a[0] - b[0]);
+    const norm = Math.hypot(...row.map(([, w]) => w));
+    const scale = norm > 0 ? 1 / norm : 0;
+    return { cols: Int32Array.from(row, ([c]) => c), values: Float32Array.from(row, ([, w]) => w * scale) };
   });
+  return { rows, dims: terms.length, terms };
+}
+
+export function tfidfVectors(texts: string[], options: TfidfOptions = DEFAULT_TFIDF_OPTIONS): TfidfVectors {
+  const { rows, dims, terms } = tfidfRows(texts, options);
+  const data = new Float32Array(texts.length * dims);
+  rows.forEach((row, i) => row.cols.forEach((c, e) => (data[i * dims + c] = row.values[e]!)));
   return { data, dims, terms };
 }

@@ -1,5 +1,5 @@
 /** The model the app ships and uses unless told otherwise (built by scripts/build-model.ts). */
-export const DEFAULT_MODEL_ID = 'papermap/wordvec-128';
+export const DEFAULT_MODEL_ID = 'papermap/arxiv-320';
 
 /** Model ids look like Hugging Face repo ids: "org/name", letters, digits, ".", "_", "-". */
 export function isValidModelId(id: string): boolean {

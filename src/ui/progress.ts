@@ -9,6 +9,7 @@ import { byId, el, formatMs } from './dom';
 const STAGE_NAMES: Record<Stage, string> = {
   model: 'Load model',
   embed: 'Embed papers',
+  fit: 'Fit to this corpus',
   knn: 'Nearest neighbours',
   layout: 'Layout (UMAP)',
   topics: 'Find topics',

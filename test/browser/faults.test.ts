@@ -38,7 +38,7 @@ describe('a WebGPU device lost in the middle of embedding', () => {
     expect(state.papers).toBe(336);
     expect(state.device).toBe('wasm');
     expect(state.fallback).toMatch(/WebGPU failed while embedding .*WASM took over at paper 33/);
-    expect(state.ran).toEqual(['model', 'embed', 'knn', 'layout', 'topics']);
+    expect(state.ran).toEqual(['model', 'embed', 'fit', 'knn', 'layout', 'topics']);
     expect(await page.locator('#progress .note.warning').textContent()).toMatch(/WASM took over/);
   });
 });

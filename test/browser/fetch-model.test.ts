@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { fetchModel, type FetchModelResult } from '../../scripts/lib/fetch-model';
@@ -30,7 +31,7 @@ describe('a model fetched with npm run fetch-model', () => {
     deploy = mkdtempSync(join(tmpdir(), 'papermap-fetched-'));
     await cp(DIST, deploy, { recursive: true });
 
-    const hub = await startFakeHub({ [ID]: join(root, 'public/models/papermap/wordvec-128') });
+    const hub = await startFakeHub({ [ID]: join(root, `public/models/${DEFAULT_MODEL_ID}`) });
     hubUrl = hub.url;
     hubRequests = hub.requests;
     try {

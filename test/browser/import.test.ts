@@ -7,6 +7,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
+import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -253,7 +254,7 @@ describe('your own corpus', () => {
     await waitReady(page);
     expect((await state(page)).cached).toBe(true);
     await page.goForward();
-    await expect.poll(() => page.locator('#summary').textContent(), { timeout: 60_000 }).toContain('papermap/wordvec-128 · file positions');
+    await expect.poll(() => page.locator('#summary').textContent(), { timeout: 60_000 }).toContain(`${DEFAULT_MODEL_ID} · file positions`);
     await waitReady(page);
     expect((await state(page)).cached).toBe(true);
     await page.locator('#search .mode[data-mode="semantic"]').click();
@@ -269,7 +270,7 @@ describe('your own corpus', () => {
     await page.reload();
     await waitReady(page);
     expect((await state(page)).cached).toBe(true);
-    expect(await page.locator('#summary').textContent()).toContain('papermap/wordvec-128 · file positions');
+    expect(await page.locator('#summary').textContent()).toContain(`${DEFAULT_MODEL_ID} · file positions`);
   });
 
   it('lists imported corpora, reopens one from IndexedDB after a reload, and deletes one with its maps', async () => {

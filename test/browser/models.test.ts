@@ -3,6 +3,7 @@
  * transformers.js path as the embedded one; a model that cannot be loaded says so clearly.
  */
 import { cpSync, rmSync } from 'node:fs';
+import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, serveDist, waitReady, type StaticServer } from './harness';
@@ -15,7 +16,7 @@ describe('choosing a model by id', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    cpSync(`${dist}papermap/wordvec-128`, `${dist}${SELF_HOSTED}`, { recursive: true });
+    cpSync(`${dist}${DEFAULT_MODEL_ID}`, `${dist}${SELF_HOSTED}`, { recursive: true });
     server = await serveDist();
     browser = await launchChromium('wasm');
   });
@@ -85,9 +86,9 @@ describe('choosing a model by id', () => {
     expect(await page.locator('#summary').textContent()).toContain(SELF_HOSTED);
 
     // Back to the embedded model: its map is still cached, separately from the other model's.
-    await page.locator('#maps select[aria-label="Model"]').selectOption('papermap/wordvec-128');
+    await page.locator('#maps select[aria-label="Model"]').selectOption(DEFAULT_MODEL_ID);
     await page.locator('#maps button', { hasText: 'Use model' }).click();
-    await expect.poll(async () => (await state()).model).toBe('papermap/wordvec-128');
+    await expect.poll(async () => (await state()).model).toBe(DEFAULT_MODEL_ID);
     expect((await state()).cached).toBe(true);
     expect(new URL(page.url()).searchParams.has('model')).toBe(false);
   });

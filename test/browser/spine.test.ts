@@ -75,7 +75,7 @@ for (const mode of ['wasm', 'webgpu'] as BrowserMode[]) {
       expect(state.neighbours).toBe(mode === 'webgpu' ? 'webgpu' : 'exact');
       expect(state.cached).toBe(false);
       expect(state.fallback).toBeNull();
-      expect(state.ran).toEqual(['model', 'embed', 'knn', 'layout', 'topics']);
+      expect(state.ran).toEqual(['model', 'embed', 'fit', 'knn', 'layout', 'topics']);
       expect(state.topics.filter((t) => t.level === 1).length).toBeGreaterThanOrEqual(3);
       expect(new Set(state.topics.map((t) => t.level))).toEqual(new Set([0, 1, 2]));
       expect(state.corpusHash).toBe(corpus.hash);

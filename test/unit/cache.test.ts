@@ -6,6 +6,7 @@ import { openDatabase, type Database } from '../../src/cache/db';
 import { dequantiseRows, quantiseRows } from '../../src/cache/quantise';
 import { DEFAULT_PIPELINE_PARAMS, fileGeometry } from '../../workers/messages';
 import { syntheticMapEntry } from '../support/synthetic-map';
+import { DEFAULT_MODEL_ID } from '../../src/model/models';
 
 let dbCount = 0;
 // Each test opens its own database, so no state leaks between them.
@@ -170,6 +171,25 @@ describe('MapCache on IndexedDB', () => {
     const read = await cache.read('k', 40);
     expect(read.entry).not.toBeNull();
     expectSameMap(read.entry!, written);
+  });
+
+  it('keeps the corpus fit with the map, so a query can be blended after a reload; a malformed fit is discarded', async () => {
+    const db = await openDb();
+    const cache = new MapCache(db);
+    const fit = { terms: ['galaxy', 'protein'], idf: Float32Array.from([1.5, 2]), loadings: Float32Array.from([0.1, 0.2, 0.3, 0.4]), dims: 2, weight: 0.3, centre: new Float32Array(14).fill(0.1) };
+    await cache.write({ ...entry(5), corpusFit: fit });
+    expect((await cache.read('k', 5)).entry?.corpusFit).toEqual(fit);
+    await cache.write({ ...entry(5), corpusFit: { ...fit, loadings: new Float32Array(3) } });
+    const read = await cache.read('k', 5);
+    expect(read.entry === null && read.reason).toMatch(/corpus fit is malformed/);
+  });
+
+  it('never serves the previous model\'s map for the current model: the model is in the key', async () => {
+    const cache = new MapCache(await openDb());
+    const previous = mapKey('corpus', 'papermap/wordvec-128', DEFAULT_PIPELINE_PARAMS);
+    await cache.write(entry(4, previous));
+    expect((await cache.read(mapKey('corpus', DEFAULT_MODEL_ID, DEFAULT_PIPELINE_PARAMS), 4)).entry).toBeNull();
+    expect((await cache.read(previous, 4)).entry?.key).toBe(previous);
   });
 
   it('reports a miss for an unknown key', async () => {

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
-import { buildVocab, knownWords, preTokenize, SPECIAL_TOKENS } from '../../src/model/vocab';
-import { cooccurrenceCounts, fitTokenVectors, positivePmi, type FitOptions } from '../../src/model/fit';
-import { parseWordNetData, wordNetContexts } from '../../src/model/wordnet';
+import { knownWords, SPECIAL_TOKENS } from '../../src/model/vocab';
+import { buildVocab, preTokenize, WordPieceEncoder } from '../../scripts/lib/model/wordpiece';
+import { cooccurrence, prunedPpmi } from '../../scripts/lib/model/ppmi';
+import { DEFAULT_FIT_OPTIONS, fitTokenVectors, isContentToken, type FitOptions } from '../../scripts/lib/model/fit';
+import { dequantiseTable, quantiseTable } from '../../scripts/lib/model/onnx';
+import { archiveOf, splitByPaper, type ArxivPaper } from '../../scripts/lib/arxiv';
 import { DEFAULT_MODEL_ID, isValidModelId } from '../../src/model/models';
 import type { Corpus } from '../../src/corpus/types';
 
@@ -11,18 +14,25 @@ const modelsDir = new URL('../../public/models/', import.meta.url).pathname;
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
 
 describe('vocabulary', () => {
+  const counts = (texts: string[]) => {
+    const m = new Map<string, number>();
+    for (const t of texts) for (const w of preTokenize(t)) m.set(w, (m.get(w) ?? 0) + 1);
+    return m;
+  };
+  const options = { minWordCount: 2, maxWords: 100, minPieceWords: 1, maxPrefixes: 100, maxSuffixes: 100, maxWordLength: 24 };
+
   it('puts the special tokens first and is deterministic', () => {
     const texts = ['Graph neural networks for graphs.', 'Neural graph networks, again: graphs!'];
-    const vocab = buildVocab(texts, { minWordCount: 2, minPieceWords: 1, maxWordLength: 24 });
+    const vocab = buildVocab(counts(texts), options);
     expect(vocab.slice(0, 5)).toEqual([...SPECIAL_TOKENS]);
-    expect(vocab).toEqual(buildVocab(texts, { minWordCount: 2, minPieceWords: 1, maxWordLength: 24 }));
+    expect(vocab).toEqual(buildVocab(counts(texts), options));
     expect(vocab).toContain('graphs');
     expect(vocab).toContain('##s');
     expect(new Set(vocab).size).toBe(vocab.length);
   });
 
   it('keeps only the most frequent words when capped', () => {
-    const vocab = buildVocab(['galaxy galaxy galaxy star star comet'], { minWordCount: 1, minPieceWords: 99, maxWordLength: 24, maxWords: 2 });
+    const vocab = buildVocab(counts(['galaxy galaxy galaxy star star comet']), { ...options, minWordCount: 1, minPieceWords: 99, maxWords: 2 });
     expect(vocab).toContain('galaxy');
     expect(vocab).toContain('star');
     expect(vocab).not.toContain('comet');
@@ -38,74 +48,80 @@ describe('vocabulary', () => {
     expect(isValidModelId('../etc/passwd')).toBe(false);
     expect(isValidModelId('a/b/c')).toBe(false);
   });
+
+  it('encodes every shipped paper to the same ids as transformers.js\'s tokenizer of the built model', async () => {
+    env.allowRemoteModels = false;
+    env.localModelPath = modelsDir;
+    const tokenizer = await AutoTokenizer.from_pretrained(DEFAULT_MODEL_ID);
+    const vocab = (JSON.parse(readFileSync(`${modelsDir}${DEFAULT_MODEL_ID}/tokenizer.json`, 'utf8')) as { model: { vocab: Record<string, number> } }).model.vocab;
+    const encoder = new WordPieceEncoder(Object.entries(vocab).sort((a, b) => a[1] - b[1]).map(([t]) => t));
+    const texts = [...corpus.papers.map((p) => `${p.title}. ${p.abstract}`), 'Ünïcödé, $\\alpha$-stable (x≥3) — “quotes”… 東京 naïve'];
+    for (const text of texts) expect(encoder.encode(text), text.slice(0, 60)).toEqual(tokenizer.encode(text, { add_special_tokens: false }));
+  });
 });
 
-describe('WordNet contexts', () => {
-  // Three synsets in the database's own line format (wninput(5WN)), with a licence line to skip.
-  const nouns = [
-    '  1 This software and database is being provided to you, the LICENSEE, by Princeton University',
-    '00000100 05 n 01 astronomy 0 001 ~ 00000200 n 0000 | the branch of physics that studies celestial bodies',
-    '00000200 05 n 02 galaxy 0 extragalactic_nebula 0 002 @ 00000300 n 0000 ;c 00000100 n 0000 | a collection of star systems; "the Milky Way is a galaxy"',
-    '00000300 05 n 01 collection 0 000 | several things grouped together',
-  ].join('\n');
+describe('the training corpus split', () => {
+  const paper = (id: string, category: string): ArxivPaper => ({ id, title: id, abstract: id, categories: [category], date: '' });
+  const papers = Array.from({ length: 600 }, (_, i) => paper(`2501.${String(i).padStart(5, '0')}`, ['cs.CV', 'math.AP', 'quant-ph'][i % 3]!));
 
-  it('parses words, pointers and glosses', () => {
-    const synsets = parseWordNetData(nouns);
-    expect(synsets.map((s) => s.key)).toEqual(['n00000100', 'n00000200', 'n00000300']);
-    expect(synsets[1]).toMatchObject({ words: ['galaxy', 'extragalactic nebula'], gloss: 'a collection of star systems; "the Milky Way is a galaxy"' });
-    expect(synsets[1]!.pointers).toEqual([
-      { symbol: '@', target: 'n00000300' },
-      { symbol: ';c', target: 'n00000100' },
-    ]);
+  it('is disjoint, complete, stratified by primary category, and the same every time', () => {
+    const { train, dev } = splitByPaper(papers, 0.2);
+    expect(train.length + dev.length).toBe(600);
+    expect(new Set([...train, ...dev].map((p) => p.id)).size).toBe(600);
+    for (const c of ['cs.CV', 'math.AP', 'quant-ph']) expect(dev.filter((p) => p.categories[0] === c).length).toBe(40);
+    expect(splitByPaper([...papers].reverse(), 0.2).dev.map((p) => p.id).sort()).toEqual(dev.map((p) => p.id).sort());
   });
 
-  it('puts a synset beside the words of its hypernym and topic domain, not its hyponyms', () => {
-    const [astronomy, galaxy] = wordNetContexts({ noun: nouns });
-    expect(galaxy).toBe('galaxy, extragalactic nebula ; a collection of star systems; "the Milky Way is a galaxy" ; collection ; astronomy');
-    expect(astronomy).not.toContain('galaxy');
+  it('names archives from categories', () => {
+    expect(['cs.CV', 'cond-mat.mtrl-sci', 'quant-ph', 'astro-ph.GA'].map(archiveOf)).toEqual(['cs', 'cond-mat', 'quant-ph', 'astro-ph']);
   });
 });
 
 describe('fitting', () => {
-  it('counts each pair of distinct tokens within the window, both ways', () => {
-    const rows = cooccurrenceCounts([Int32Array.from([0, 1, 2, 1])], 3, 2);
-    expect([...rows[0]!.cols]).toEqual([1, 2]);
-    expect([...rows[0]!.values]).toEqual([1, 1]);
-    expect([...rows[1]!.cols]).toEqual([0, 2]);
-    expect([...rows[1]!.values]).toEqual([1, 2]);
+  it('counts pairs within the window both ways, nearer pairs weighing more', () => {
+    const counts = cooccurrence([Int32Array.from([0, 1, 2, 1])], 3, 2);
+    expect(counts[0 * 3 + 1]).toBeCloseTo(1);
+    expect(counts[0 * 3 + 2]).toBeCloseTo(0.5);
+    expect(counts[1 * 3 + 2]).toBeCloseTo(2);
+    expect(counts[2 * 3 + 1]).toBeCloseTo(2);
+    expect(counts[1 * 3 + 1]).toBe(0);
   });
 
-  it('keeps only positive PMI: tokens seen together more than chance', () => {
-    const counts = cooccurrenceCounts([Int32Array.from([0, 1]), Int32Array.from([0, 1]), Int32Array.from([2, 3]), Int32Array.from([0, 3])], 4, 1);
-    const pmi = positivePmi(counts, 1);
-    expect([...pmi[1]!.cols]).toEqual([0]);
-    expect(pmi[1]!.values[0]).toBeGreaterThan(0);
+  it('keeps positive PMI only, symmetric, each row cut to its strongest entries', () => {
+    const seqs = [[0, 1], [0, 1], [2, 3], [0, 3], [0, 1], [2, 3]].map((s) => Int32Array.from(s));
+    const m = prunedPpmi(cooccurrence(seqs, 4, 1), 4, 1, 1);
+    const at = (r: number, c: number) => {
+      for (let e = m.rowStart[r]!; e < m.rowStart[r + 1]!; e++) if (m.cols[e] === c) return m.values[e]!;
+      return 0;
+    };
+    for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) expect(at(r, c)).toBeCloseTo(at(c, r));
+    expect(at(0, 1)).toBeGreaterThan(0);
+    expect(at(1, 2)).toBe(0);
   });
 
-  const vocab = [...SPECIAL_TOKENS, 'the', 'star', 'galaxy', 'telescope', 'protein', 'enzyme', 'cell', '##s'];
+  const vocab = [...SPECIAL_TOKENS, 'the', 'star', 'galaxy', 'telescope', 'protein', 'enzyme', 'cell', '##s', '2024'];
   const id = (t: string) => vocab.indexOf(t);
   const texts = [
     ['star', 'galaxy', 'telescope'],
-    ['the', 'galaxy', 'star'],
+    ['the', 'galaxy', 'star', '2024'],
     ['telescope', 'star', 'the'],
     ['protein', 'enzyme', 'cell'],
     ['enzyme', 'the', 'cell'],
-    ['cell', 'protein', 'the'],
-  ].map((words) => words.map(id));
-  const options: FitOptions = { generalDims: 2, corpusDims: 2, corpusWeight: 0.5, window: 3, smoothing: 0.75, sif: 1e-3, iterations: 4, seed: 1 };
+    ['cell', 'protein', 'the', '##s'],
+  ].map((words, i) => ({ ids: words.map(id), category: i < 3 ? 0 : 1 }));
+  const options: FitOptions = { ...DEFAULT_FIT_OPTIONS, generalDims: 3, fieldDims: 1, window: 3, keepPerRow: 10, fieldSample: 10, iterations: 4, seed: 1 };
 
-  it('is deterministic, and gives stop words, specials and unseen tokens zero vectors', () => {
-    const table = fitTokenVectors(texts, texts.slice(0, 4), vocab, options);
-    expect(table).toEqual(fitTokenVectors(texts, texts.slice(0, 4), vocab, options));
-    const dims = options.generalDims + options.corpusDims;
+  it('is deterministic, and gives stop words, numbers, specials and unseen pieces zero vectors', () => {
+    const { table, dims } = fitTokenVectors(texts, vocab, 2, options);
+    expect(table).toEqual(fitTokenVectors(texts, vocab, 2, options).table);
     const row = (t: string) => Array.from(table.subarray(id(t) * dims, (id(t) + 1) * dims));
-    for (const t of ['the', '[CLS]', '[UNK]', '##s']) expect(row(t).every((x) => x === 0)).toBe(true);
+    for (const t of ['the', '[CLS]', '[UNK]', '2024']) expect(row(t).every((x) => x === 0), t).toBe(true);
     expect(row('galaxy').some((x) => x !== 0)).toBe(true);
+    expect(isContentToken('##s')).toBe(true);
   });
 
-  it('puts words that share contexts closer than words that never meet', () => {
-    const table = fitTokenVectors(texts, [], vocab, { ...options, corpusDims: 0 });
-    const dims = options.generalDims;
+  it('puts words of one field closer than words of two', () => {
+    const { table, dims } = fitTokenVectors(texts, vocab, 2, options);
     const cos = (a: string, b: string) => {
       const u = table.subarray(id(a) * dims, (id(a) + 1) * dims);
       const v = table.subarray(id(b) * dims, (id(b) + 1) * dims);
@@ -113,6 +129,13 @@ describe('fitting', () => {
     };
     expect(cos('galaxy', 'telescope')).toBeGreaterThan(cos('galaxy', 'enzyme') + 0.5);
     expect(cos('protein', 'cell')).toBeGreaterThan(cos('protein', 'star') + 0.5);
+  });
+
+  it('quantises the table to int8 rows within half a step', () => {
+    const table = Float32Array.from({ length: 40 }, (_, i) => Math.sin(i) * (i % 8 === 0 ? 0 : 1));
+    const q = quantiseTable(table, 5, 8);
+    const back = dequantiseTable(q);
+    for (let t = 0; t < 5; t++) for (let j = 0; j < 8; j++) expect(Math.abs(back[t * 8 + j]! - table[t * 8 + j]!)).toBeLessThanOrEqual(q.scales[t]! / 2 + 1e-7);
   });
 });
 
@@ -154,11 +177,11 @@ describe('the embedded model through transformers.js', () => {
     expect(Array.from(out.data as Float32Array).every((x) => x === 0)).toBe(true);
   });
 
-  it('knows words from outside the corpus: related words are closer than unrelated ones', async () => {
-    const [galaxy, telescope, enzyme, protein, inflation, prices] = await embed(['galaxy', 'telescope', 'enzyme', 'protein', 'inflation', 'prices']);
-    expect(cos(galaxy!, telescope!)).toBeGreaterThan(cos(galaxy!, enzyme!) + 0.2);
-    expect(cos(enzyme!, protein!)).toBeGreaterThan(cos(enzyme!, inflation!) + 0.2);
-    expect(cos(inflation!, prices!)).toBeGreaterThan(cos(inflation!, telescope!) + 0.2);
+  it('knows scientific words from outside the shipped corpus: related words are closer than unrelated ones', async () => {
+    const [galaxy, telescope, enzyme, protein, diffusion, denoising, graph] = await embed(['galaxy', 'telescope', 'enzyme', 'protein', 'diffusion', 'denoising', 'graph']);
+    expect(cos(galaxy!, telescope!)).toBeGreaterThan(cos(galaxy!, enzyme!) + 0.5);
+    expect(cos(enzyme!, protein!)).toBeGreaterThan(cos(enzyme!, telescope!) + 0.5);
+    expect(cos(diffusion!, denoising!)).toBeGreaterThan(cos(diffusion!, graph!) + 0.3);
   });
 
   it('places papers on the same subject closer than papers on different subjects', async () => {

@@ -2,7 +2,7 @@
  * The Hugging Face files that make a folder loadable by transformers.js as a BERT-style
  * feature-extraction model: tokenizer.json (WordPiece), tokenizer_config.json and config.json.
  */
-import { SPECIAL_TOKENS } from './vocab';
+import { SPECIAL_TOKENS } from '../../../src/model/vocab';
 
 export interface StaticModelInfo {
   id: string;

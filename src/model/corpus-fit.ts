@@ -1,0 +1,157 @@
+/**
+ * Fit to the corpus being mapped: the latent space of the corpus's own words (LSA: a truncated SVD of
+ * its TF-IDF matrix), blended with the general vectors of the embedded model. General vectors learned
+ * from 160k arXiv abstracts know scientific English; the fit knows what this corpus's papers tell
+ * apart (its field's own jargon, a user's corpus from another field). Measured on held-out arXiv
+ * papers, the blend beats either part alone (README, "How good it is").
+ *
+ * The fit is kept with the map, so that a search query lands in the same blended space: its general
+ * vector from the model, its corpus part from the same words, IDF and loadings.
+ */
+import { tfidfWords } from '../math/tfidf';
+import { randomizedSVD, sparseRowsOperator } from '../math/svd';
+
+export interface CorpusFitOptions {
+  /** Dimensions of the corpus's latent space. */
+  dims: number;
+  /** The corpus part's share of a blended cosine (its weight²). */
+  share: number;
+  /** Below this many papers there is too little to fit: the general vectors are used alone. */
+  minPapers: number;
+  /** Papers the SVD reads at most (evenly spaced); every paper is then projected. */
+  sample: number;
+  /** A word in fewer papers than this cannot make two papers alike. */
+  minDocFreq: number;
+  maxTerms: number;
+  seed: number;
+}
+
+export const DEFAULT_CORPUS_FIT: CorpusFitOptions = {
+  dims: 64,
+  share: 0.3,
+  minPapers: 40,
+  sample: 20_000,
+  minDocFreq: 2,
+  maxTerms: 20_000,
+  seed: 7,
+};
+
+export interface CorpusFit {
+  /** The fitted vocabulary. */
+  terms: string[];
+  /** Smoothed IDF of each term in the corpus. */
+  idf: Float32Array;
+  /** terms × dims: a text's corpus part is its unit TF-IDF row times this (LSA fold-in). */
+  loadings: Float32Array;
+  dims: number;
+  /** Length of the corpus part in a blended unit vector; the model's part has √(1 − weight²). */
+  weight: number;
+  /**
+   * The mean of the corpus's model vectors, taken off each before it is blended: what all its papers
+   * share ("this is machine learning") says nothing about how they differ.
+   */
+  centre: Float32Array;
+}
+
+/** Sublinear TF × IDF of a text over the fit's terms, as unit-length sparse (term, weight) pairs. */
+function tfidfRow(words: string[], column: Map<string, number>, idf: ArrayLike<number>): { cols: number[]; values: number[] } {
+  const counts = new Map<number, number>();
+  for (const word of words) {
+    const c = column.get(word);
+    if (c !== undefined) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  const cols = [...counts.keys()].sort((a, b) => a - b);
+  const values = cols.map((c) => (1 + Math.log(counts.get(c)!)) * idf[c]!);
+  const norm = Math.hypot(...values);
+  return { cols, values: norm > 0 ? values.map((v) => v / norm) : values };
+}
+
+/**
+ * Fits the corpus's latent space to blend with the model's unit vectors (n × modelDims, whose mean is
+ * the fit's centre); null when the corpus is too small or has too few shared words.
+ */
+export function fitCorpus(texts: string[], model: { vectors: Float32Array; dims: number }, options: CorpusFitOptions = DEFAULT_CORPUS_FIT): CorpusFit | null {
+  const n = texts.length;
+  if (n < options.minPapers) return null;
+  const size = Math.min(n, options.sample);
+  const sample = Array.from({ length: size }, (_, s) => tfidfWords(texts[Math.floor((s * n) / size)]!));
+
+  const docFreq = new Map<string, number>();
+  for (const words of sample) for (const w of new Set(words)) docFreq.set(w, (docFreq.get(w) ?? 0) + 1);
+  const terms = [...docFreq.entries()]
+    .filter(([, df]) => df >= options.minDocFreq)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, options.maxTerms)
+    .map(([w]) => w);
+  const dims = Math.min(options.dims, terms.length - 1, sample.length - 1);
+  if (dims < 2) return null;
+  const column = new Map(terms.map((w, c) => [w, c]));
+  const idf = Float32Array.from(terms, (w) => Math.log((sample.length + 1) / (docFreq.get(w)! + 1)) + 1);
+
+  // Term × paper matrix, so the SVD's left vectors are the terms' loadings.
+  const byTerm = terms.map(() => ({ cols: [] as number[], values: [] as number[] }));
+  sample.forEach((words, d) => {
+    const row = tfidfRow(words, column, idf);
+    row.cols.forEach((c, e) => {
+      byTerm[c]!.cols.push(d);
+      byTerm[c]!.values.push(row.values[e]!);
+    });
+  });
+  const op = sparseRowsOperator(byTerm.map((r) => ({ cols: Int32Array.from(r.cols), values: Float64Array.from(r.values) })), sample.length);
+  const { u, k } = randomizedSVD(op, dims, { seed: options.seed, powerIterations: 4 });
+  const centre = new Float32Array(model.dims);
+  for (let i = 0; i < n; i++) for (let j = 0; j < model.dims; j++) centre[j]! += model.vectors[i * model.dims + j]! / n;
+  return { terms, idf, loadings: Float32Array.from(u), dims: k, weight: Math.sqrt(options.share), centre };
+}
+
+/** A text's corpus part: unit length, or all zero when it has none of the fit's terms. */
+export function corpusVector(fit: CorpusFit, column: Map<string, number>, text: string): Float32Array {
+  const out = new Float32Array(fit.dims);
+  const row = tfidfRow(tfidfWords(text), column, fit.idf);
+  row.cols.forEach((c, e) => {
+    const v = row.values[e]!;
+    for (let j = 0; j < fit.dims; j++) out[j]! += v * fit.loadings[c * fit.dims + j]!;
+  });
+  const norm = Math.hypot(...out);
+  if (norm > 0) for (let j = 0; j < fit.dims; j++) out[j]! /= norm;
+  return out;
+}
+
+export function termColumns(fit: CorpusFit): Map<string, number> {
+  return new Map(fit.terms.map((w, c) => [w, c]));
+}
+
+/**
+ * Unit general vectors (n × generalDims) and the texts → blended unit vectors, n × (generalDims + fit.dims):
+ * [√(1 − w²)·centred general, w·corpus], so a cosine is (1 − w²)·general cosine + w²·corpus cosine.
+ * A row with only one part is renormalised onto it.
+ */
+export function blendWithFit(fit: CorpusFit, general: Float32Array, generalDims: number, texts: string[]): Float32Array {
+  const n = texts.length;
+  const dims = generalDims + fit.dims;
+  const out = new Float32Array(n * dims);
+  const column = termColumns(fit);
+  for (let i = 0; i < n; i++) blendRow(fit, general.subarray(i * generalDims, (i + 1) * generalDims), corpusVector(fit, column, texts[i]!), out.subarray(i * dims, (i + 1) * dims));
+  return out;
+}
+
+function blendRow(fit: CorpusFit, general: Float32Array, corpus: Float32Array, out: Float32Array): void {
+  const gd = general.length;
+  // The model's part, centred and unit length again; a text the model knows nothing of keeps none.
+  let norm = 0;
+  if (general.some((x) => x !== 0)) for (let j = 0; j < gd; j++) norm += (general[j]! - fit.centre[j]!) ** 2;
+  const g = norm > 0 ? Math.sqrt(1 - fit.weight * fit.weight) / Math.sqrt(norm) : 0;
+  for (let j = 0; j < gd; j++) out[j] = g * (general[j]! - fit.centre[j]!);
+  for (let j = 0; j < fit.dims; j++) out[gd + j] = fit.weight * corpus[j]!;
+  let length = 0;
+  for (let j = 0; j < out.length; j++) length += out[j]! * out[j]!;
+  const scale = length > 0 ? 1 / Math.sqrt(length) : 0;
+  for (let j = 0; j < out.length; j++) out[j]! *= scale;
+}
+
+/** A search query in the map's blended space: its general vector (from the model) and its words. */
+export function blendQuery(fit: CorpusFit, general: Float32Array, text: string): Float32Array {
+  const out = new Float32Array(general.length + fit.dims);
+  blendRow(fit, general, corpusVector(fit, termColumns(fit), text), out);
+  return out;
+}
