@@ -40,8 +40,8 @@ const CONTAINED_SHARE = 0.8;
 const PHRASE_BONUS = 1.5;
 /** Ranked candidates kept per class (heads are chosen among them). */
 const CANDIDATES = 60;
-/** The label adds a second term only while it stays this short (legend rows and map labels are narrow). */
-const MAX_LABEL_CHARS = 32;
+/** The label adds a second term only while it stays this short: a legend row shows about 26 characters, and short labels find room on the map. */
+export const MAX_LABEL_CHARS = 26;
 
 /** Each text's distinct terms, its title's apart: a term counts once per paper, so one abstract repeating a word cannot name a topic. */
 export function termSets(texts: string[]): PaperTerms[] {
@@ -128,11 +128,12 @@ export function sharesWord(a: string, b: string, singular: ReadonlyMap<string, s
   return termWords(b, singular).some((w) => words.has(w));
 }
 
-/** The label from a topic's terms: the head term, and the next while both fit MAX_LABEL_CHARS. */
+/** The label from a topic's terms: the head term, and the second or third when one fits MAX_LABEL_CHARS with it. */
 export function labelOf(terms: string[]): string {
-  const [head, next] = terms;
+  const [head, ...rest] = terms;
   if (head === undefined) return '';
-  return next !== undefined && head.length + 2 + next.length <= MAX_LABEL_CHARS ? `${head}, ${next}` : head;
+  const next = rest.slice(0, 2).find((t) => head.length + 2 + t.length <= MAX_LABEL_CHARS);
+  return next === undefined ? head : `${head}, ${next}`;
 }
 
 interface Candidate {

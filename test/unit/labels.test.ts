@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { labelOf, singularForms, topicTerms, type TopicTerms } from '../../src/math/labels';
+import { labelOf, MAX_LABEL_CHARS, singularForms, topicTerms, type TopicTerms } from '../../src/math/labels';
 import { extractTerms, paperTerms, splitTitle, stripMarkup } from '../../src/math/terms';
 import { COLOUR_LEVEL, TOPIC_LEVELS, topicLevels } from '../../src/math/topics';
 import { paperText } from '../../src/corpus/text';
@@ -133,10 +133,12 @@ describe('naming topics', () => {
     expect(search!.terms.indexOf('dense retrieval')).toBeLessThan(search!.terms.indexOf('inverted indexing'));
   });
 
-  it('labels with the head term, adding the next while both stay short', () => {
-    expect(labelOf(['diffusion', 'image generation'])).toBe('diffusion, image generation');
+  it('labels with the head term, adding the second or third while the label stays short', () => {
+    expect(labelOf(['diffusion', 'image synthesis'])).toBe('diffusion, image synthesis');
+    expect(labelOf(['pruning', 'feed-forward network', 'sparsity'])).toBe('pruning, sparsity');
     expect(labelOf(['Kolmogorov-Arnold networks', 'activation functions'])).toBe('Kolmogorov-Arnold networks');
     expect(labelOf([])).toBe('');
+    expect(labelOf(['pruning', 'feed-forward network', 'sparsity']).length).toBeLessThanOrEqual(MAX_LABEL_CHARS);
   });
 });
 
