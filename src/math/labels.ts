@@ -3,13 +3,14 @@
  * cluster are one class; a term scores high when many of the class's papers use it (in the title
  * counts more) and few papers of the whole corpus do. On top of that, so that names read like a
  * topic map a researcher would recognise:
- * - a name must be distinctive: a term at least MIN_LIFT times as common inside its class as outside,
- *   and not made only of words common to the whole map ("neural networks", "learning");
+ * - a name is distinctive: at least MIN_LIFT times as common inside its class as outside, and carried
+ *   by a word that is neither general ("algorithm", "layer") nor common to the whole map ("learning",
+ *   "neural" on a map of machine learning) unless the class is where it is common;
  * - singular and plural are one term ("activation function(s)"), shown in its more frequent form;
  * - a word or phrase nearly always seen inside a longer phrase gives way to it ("tangent kernel" to
- *   "neural tangent kernel");
+ *   "neural tangent kernel"), and one that nearly always starts a phrase is no name ("graph neural");
  * - sibling classes never start with the same word, and a name never repeats a word.
- * Candidate terms come from ./terms (no URLs, markup, numbers or LaTeX).
+ * Candidate terms come from ./terms (prose only: no URLs, markup, numbers or LaTeX).
  */
 import { hasInnerCapital, isWeakWord, paperTerms, type PaperTerms } from './terms';
 
@@ -20,7 +21,7 @@ export interface TopicTerms {
   size: number;
   /** Best terms first; the first is the topic's head, which no sibling's head shares a word with. */
   terms: string[];
-  /** What the legend and the map show: the head term, and the next term when the two are short. */
+  /** What the legend and the map show: the head term, and the second or third while the label stays short (see labelOf). */
   label: string;
 }
 
@@ -34,7 +35,10 @@ export const MIN_LIFT = 2;
 export const COMMON_SHARE = 1 / 3;
 /** A title's use of a term counts this many times a body's: titles say what a paper is about. */
 export const TITLE_WEIGHT = 2;
-/** A term seen inside a longer one in at least this share of its papers gives way to the longer one. */
+/**
+ * "Nearly always": a term seen inside a longer one in this share of its papers gives way to it, and a
+ * word starting a phrase in this share of its papers is a fragment on its own.
+ */
 const CONTAINED_SHARE = 0.8;
 /** Phrases read better as names than single words. */
 const PHRASE_BONUS = 1.5;
@@ -115,17 +119,11 @@ export function singularForms(words: Iterable<string>): Map<string, string> {
 }
 
 /** The words a term is compared by: lower case, singular, hyphenated words split ("Kolmogorov-Arnold networks" → kolmogorov arnold network). */
-export function termWords(term: string, singular: ReadonlyMap<string, string> = new Map()): string[] {
+function termWords(term: string, singular: ReadonlyMap<string, string>): string[] {
   return term
     .toLowerCase()
     .split(' ')
     .flatMap((w) => (singular.get(w) ?? w).split('-'));
-}
-
-/** Whether two terms share a word (after singular forms): such terms never sit together in a label or head two siblings. */
-export function sharesWord(a: string, b: string, singular: ReadonlyMap<string, string> = new Map()): boolean {
-  const words = new Set(termWords(a, singular));
-  return termWords(b, singular).some((w) => words.has(w));
 }
 
 /** The label from a topic's terms: the head term, and the second or third when one fits MAX_LABEL_CHARS with it. */
@@ -159,7 +157,6 @@ interface TermCounts {
   docFreq: Map<string, number>;
   /** Papers of all classes using each word key to start a phrase ("activation" in "activation functions"). */
   leadFreq: Map<string, number>;
-
   /** Every term read, by how it was written. */
   termKeys: Map<string, TermKey>;
   /** The keys of each key's words, each as a term of its own. */

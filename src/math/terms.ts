@@ -211,8 +211,8 @@ function termsOfText(text: string, titleCase: boolean): string[] {
     const gap = match.index === end ? '' : clean.slice(end, match.index);
     end = match.index + match[0].length;
     // Only spaces between two words keep them in one fragment.
-    if (gap.length > 1 || (gap !== '' && !SAME_FRAGMENT.test(gap))) {
-      if (!SAME_FRAGMENT.test(gap)) run.length = 0;
+    if (gap !== '' && !SAME_FRAGMENT.test(gap)) {
+      run.length = 0;
       if (SENTENCE_END.test(gap)) sentenceStart = true;
     }
     const word = cachedTermWord(match[0], !titleCase && !sentenceStart);
@@ -239,8 +239,9 @@ const MAX_TITLE_CHARS = 300;
 /** The title and the body of a text made by paperText() (title + ". " + abstract). */
 export function splitTitle(text: string): { title: string; body: string } {
   const end = text.search(/[.?!]\s/);
-  if (end < 0 || end > MAX_TITLE_CHARS) return end < 0 && text.length <= MAX_TITLE_CHARS ? { title: text, body: '' } : { title: '', body: text };
-  return { title: text.slice(0, end + 1), body: text.slice(end + 2) };
+  if (end >= 0 && end <= MAX_TITLE_CHARS) return { title: text.slice(0, end + 1), body: text.slice(end + 2) };
+  // A single short sentence is a title alone; a long first sentence means the text has no title.
+  return end < 0 && text.length <= MAX_TITLE_CHARS ? { title: text, body: '' } : { title: '', body: text };
 }
 
 /** A paper's distinct terms, its title's apart (they weigh more when topics are named). */
