@@ -279,8 +279,8 @@ export class ScatterMap {
       data: this.labels,
       getText: (l) => l.text,
       getPosition: (l) => [l.x, l.y],
-      // Drawn where the declutter put its box, which may be just above or below the anchor.
-      getPixelOffset: (l) => [0, l.offsetY],
+      // Drawn where the declutter put its box, which may be beside, above or below the anchor.
+      getPixelOffset: (l) => [l.offsetX, l.offsetY],
       getSize: (l) => l.fontSize,
       sizeUnits: 'pixels',
       getColor: this.colours.text,

@@ -4,7 +4,7 @@
  * named by class-based TF-IDF; the middle level colours the map.
  */
 import { DEFAULT_CLUSTER_OPTIONS, densityClusters, type ClusterOptions } from './clusters';
-import { extractTerms, sampledTopicTerms, type TopicTerms } from './labels';
+import { paperTerms, sampledTopicTerms, type PaperTerms, type TopicTerms } from './labels';
 
 export interface TopicLevel {
   /** Topic of each paper at this level, −1 for none. */
@@ -24,8 +24,8 @@ export const COLOUR_LEVEL = 1;
 
 export function topicLevels(coords: Float32Array, n: number, texts: string[], levels: readonly ClusterOptions[] = TOPIC_LEVELS): TopicLevel[] {
   // Terms are read only for the papers that name a topic, once each across levels.
-  const sets: (string[] | undefined)[] = new Array(n);
-  const termsOf = (i: number) => (sets[i] ??= [...new Set(extractTerms(texts[i]!))]);
+  const sets: (PaperTerms | undefined)[] = new Array(n);
+  const termsOf = (i: number) => (sets[i] ??= paperTerms(texts[i]!));
   return levels.map((options) => {
     const topics = densityClusters(coords, n, options);
     return { topics, terms: sampledTopicTerms(termsOf, topics) };

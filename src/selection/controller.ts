@@ -6,7 +6,7 @@ import type { Corpus } from '../corpus/types';
 import { colourTopics, type MapEntry } from '../cache/maps';
 import { resolveIds, type SavedSelection, type SavedSelections } from '../cache/selections';
 import { buildGridIndex, selectInPolygon, type GridIndex } from '../math/lasso';
-import { extractTerms, sampledTopicTerms } from '../math/labels';
+import { paperTerms, sampledTopicTerms, type PaperTerms } from '../math/labels';
 import { COLOUR_LEVEL, type TopicLevel } from '../math/topics';
 import { paperText } from '../corpus/text';
 import { cssColour, topicColour } from '../map/palette';
@@ -35,7 +35,7 @@ export class SelectionController {
   /** Paper index by id, made when ids are first resolved (a million entries cost a moment at startup). */
   private indexOf: Map<string, number> | null = null;
   /** Distinct terms of the papers the summaries have read. */
-  private readonly paperTerms = new Map<number, string[]>();
+  private readonly paperTerms = new Map<number, PaperTerms>();
   private readonly panel: SelectionPanel;
   private readonly toolbar: Toolbar;
   private readonly overlay: LassoOverlay;
@@ -148,11 +148,11 @@ export class SelectionController {
   }
 
   /** A paper's distinct terms, kept once read (only sampled papers are ever read). */
-  private termsOf(index: number): string[] {
+  private termsOf(index: number): PaperTerms {
     let terms = this.paperTerms.get(index);
     if (!terms) {
       if (this.paperTerms.size >= 100_000) this.paperTerms.clear();
-      terms = [...new Set(extractTerms(paperText(this.corpus.papers[index]!)))];
+      terms = paperTerms(paperText(this.corpus.papers[index]!));
       this.paperTerms.set(index, terms);
     }
     return terms;

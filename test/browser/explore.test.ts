@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, paintedPixels, startApp, type AppSession, mapScreenshot } from './harness';
 import type { Corpus } from '../../src/corpus/types';
+import { COLOUR_LEVEL } from '../../src/math/topics';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
 const search = (page: Page) => page.evaluate(() => window.papermap.state().search);
@@ -36,6 +37,23 @@ describe('exploring the map', () => {
   });
   afterAll(() => app?.close());
 
+  it('names every coloured topic on the whole map, with the legend’s own words, clear of each other and the panels', async () => {
+    const overview = await labels(page);
+    const state = await page.evaluate(() => window.papermap.state());
+    const coloured = state.topics.filter((t) => t.level === COLOUR_LEVEL);
+    expect(coloured.length).toBeGreaterThanOrEqual(3);
+    // Every topic the legend lists has its label on the map, and only those.
+    expect(overview.map((l) => l.level)).toEqual(coloured.map(() => COLOUR_LEVEL));
+    expect(overview.map((l) => l.topic).sort((a, b) => a - b)).toEqual(coloured.map((t) => t.id).sort((a, b) => a - b));
+    // The map and the legend use the same names.
+    const legend = await page.locator('#legend .topic .label').allTextContents();
+    expect(legend.filter((name) => name !== 'No clear topic')).toEqual(coloured.map((t) => t.label));
+    for (const label of overview) expect(label.text).toBe(coloured.find((t) => t.id === label.topic)!.label);
+    expect(overlapping(overview)).toEqual([]);
+    const panels = await page.locator('.panel:visible, .topbar, .toolbar').evaluateAll((elements) => elements.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.top, r.right, r.bottom]));
+    for (const l of overview) for (const p of panels) expect(l.box[0] < p[2]! && p[0]! < l.box[2] && l.box[1] < p[3]! && p[1]! < l.box[3], `${l.text} under a panel`).toBe(false);
+  });
+
   it('labels make room for a details panel or search results that open over them', async () => {
     const before = await labels(page);
     const labelsUnder = async (selector: string) => {
@@ -55,10 +73,10 @@ describe('exploring the map', () => {
     await expect.poll(async () => (await labels(page)).length).toBe(before.length);
   });
 
-  it('labels broad topics zoomed out and finer ones after zooming in, never overlapping', async () => {
+  it('labels the coloured topics on the whole map and finer ones after zooming in, never overlapping', async () => {
     const overview = await labels(page);
     expect(overview.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(overview.map((l) => l.level))).toEqual(new Set([0]));
+    expect(new Set(overview.map((l) => l.level))).toEqual(new Set([COLOUR_LEVEL]));
     expect(overlapping(overview)).toEqual([]);
     const zoomBefore = (await page.evaluate(() => window.papermap.view())).zoom;
 
@@ -69,9 +87,9 @@ describe('exploring the map', () => {
       await page.waitForTimeout(60);
     }
     expect((await page.evaluate(() => window.papermap.view())).zoom).toBeGreaterThan(zoomBefore + 1.8);
-    await expect.poll(async () => (await labels(page)).some((l) => l.level > 0)).toBe(true);
+    await expect.poll(async () => (await labels(page)).some((l) => l.level > COLOUR_LEVEL)).toBe(true);
     const zoomed = await labels(page);
-    expect(zoomed.every((l) => l.level > 0)).toBe(true);
+    expect(zoomed.every((l) => l.level > COLOUR_LEVEL)).toBe(true);
     expect(zoomed.map((l) => l.text)).not.toEqual(overview.map((l) => l.text));
     expect(overlapping(zoomed)).toEqual([]);
     for (const l of zoomed) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boxesOverlap, declutter, type LabelCandidate } from '../../src/map/declutter';
+import { COLOUR_LEVEL } from '../../src/math/topics';
 
 const label = (key: string, x: number, y: number, priority: number, width = 60, height = 16): LabelCandidate => ({ key, x, y, width, height, priority });
 const screen = { width: 800, height: 600 };
@@ -28,8 +29,40 @@ describe('label declutter', () => {
     for (let i = 0; i < placed.length; i++) for (let j = i + 1; j < placed.length; j++) expect(boxesOverlap(placed[i]!.box, placed[j]!.box)).toBe(false);
   });
 
-  it('drops labels that would stick out of the screen', () => {
-    expect(declutter([label('edge', 10, 100, 1)], screen)).toEqual([]);
+  it('keeps labels inside the screen: beside an anchor near the edge, dropped where none fits', () => {
+    const [edge] = declutter([label('edge', 10, 100, 1)], screen);
+    expect(edge!.box[0]).toBeGreaterThanOrEqual(0);
+    expect(edge!.box[0]).toBeGreaterThan(10);
+    expect(declutter([label('wide', 400, 300, 1, 900)], screen)).toEqual([]);
+  });
+
+  it('shrinks labels to make room for every one before it drops any, the biggest topic growing back first', () => {
+    // Five topics side by side on a strip with no room above or below: at full width (120 px) they
+    // overlap, at 50 px they all fit.
+    const strip = { width: 800, height: 40 };
+    const crowd = [0, 1, 2, 3, 4].map((k) => ({ ...label(`t${k}`, 200 + k * 60, 20, 10 - k, 120, 18), smaller: [{ width: 80, height: 16 }, { width: 50, height: 14 }] }));
+    const placed = declutter(crowd, strip);
+    expect(placed.map((p) => p.key).sort()).toEqual(['t0', 't1', 't2', 't3', 't4']);
+    for (let i = 0; i < placed.length; i++) for (let j = i + 1; j < placed.length; j++) expect(boxesOverlap(placed[i]!.box, placed[j]!.box)).toBe(false);
+    // The most important one gets the largest size its neighbours leave room for.
+    const sizes = Object.fromEntries(placed.map((p) => [p.key, p.size]));
+    expect(sizes.t0).toBeLessThanOrEqual(Math.min(...Object.values(sizes)));
+    // Without smaller sizes, fewer fit.
+    expect(declutter(crowd.map(({ smaller: _, ...c }) => c), strip).length).toBeLessThan(5);
+  });
+
+  it('never returns overlapping boxes or boxes under a panel, whatever sizes the labels offer', () => {
+    const panel: [number, number, number, number] = [0, 0, 200, 250];
+    const candidates = Array.from({ length: 120 }, (_, i) => ({
+      ...label(`l${i}`, (i * 37) % 780, (i * 53) % 580, i % 17, 60 + (i % 5) * 30, 18),
+      smaller: [{ width: 50, height: 16 }, { width: 30, height: 14 }],
+    }));
+    const placed = declutter(candidates, screen, 4, [panel]);
+    expect(placed.length).toBeGreaterThan(10);
+    for (let i = 0; i < placed.length; i++) {
+      expect(boxesOverlap(placed[i]!.box, panel, 4)).toBe(false);
+      for (let j = i + 1; j < placed.length; j++) expect(boxesOverlap(placed[i]!.box, placed[j]!.box)).toBe(false);
+    }
   });
 });
 
@@ -52,8 +85,9 @@ describe('topic labels', async () => {
     ]);
   });
 
-  it('labels broad areas zoomed out and finer topics zoomed in', () => {
-    expect(levelForZoom(3, 3, 3)).toBe(0);
+  it('labels the colouring level on the whole map, broad areas zoomed out and finer topics zoomed in', () => {
+    expect(levelForZoom(3, 3, 3)).toBe(COLOUR_LEVEL);
+    expect(levelForZoom(2, 3, 3)).toBe(0);
     expect(levelForZoom(4.2, 3, 3)).toBe(1);
     expect(levelForZoom(6, 3, 3)).toBe(2);
     expect(levelForZoom(6, 3, 2)).toBe(1);
@@ -67,14 +101,38 @@ describe('topic labels', async () => {
   it('a label moved off its anchor to make room is drawn where its box is', async () => {
     const { placeLabels } = await import('../../src/map/topic-labels');
     const anchors = [
-      { key: '0:0', level: 0, topic: 0, text: 'big topic', size: 50, x: 0, y: 0 },
-      { key: '0:1', level: 0, topic: 1, text: 'small topic', size: 5, x: 0.5, y: 0 },
+      { key: '0:0', level: 0, topic: 0, text: 'big topic', head: 'big topic', size: 50, x: 0, y: 0 },
+      { key: '0:1', level: 0, topic: 1, text: 'small topic', head: 'small topic', size: 5, x: 0.5, y: 0 },
     ];
     const placed = placeLabels(anchors, 0, (x, y) => [400 + x * 20, 300 + y * 20], { width: 800, height: 600 }, (text) => text.length * 8);
-    const small = placed.find((p) => p.text === 'small topic')!;
-    expect(Math.abs(small.offsetY)).toBeGreaterThan(10);
-    expect((small.box[1] + small.box[3]) / 2).toBeCloseTo(300 + small.offsetY);
-    expect(placed.find((p) => p.text === 'big topic')!.offsetY).toBe(0);
+    expect(placed).toHaveLength(2);
+    expect(boxesOverlap(placed[0]!.box, placed[1]!.box)).toBe(false);
+    // One of the two had to move off its anchor; each is drawn where its box is.
+    expect(Math.max(...placed.map((p) => Math.hypot(p.offsetX, p.offsetY)))).toBeGreaterThan(10);
+    for (const p of placed) {
+      const [x, y] = [400 + p.x * 20, 300 + p.y * 20];
+      expect((p.box[0] + p.box[2]) / 2).toBeCloseTo(x + p.offsetX);
+      expect((p.box[1] + p.box[3]) / 2).toBeCloseTo(y + p.offsetY);
+    }
+  });
+
+  it('shrinks a crowded label, then shortens it to its head term, before dropping it', async () => {
+    const { labelVariants, placeLabels, LABEL_FONT_SIZES, MIN_LABEL_FONT_SIZE } = await import('../../src/map/topic-labels');
+    const anchor = { text: 'diffusion, image generation', head: 'diffusion' };
+    expect(labelVariants(anchor, LABEL_FONT_SIZES[1]!)).toEqual([
+      { text: anchor.text, fontSize: LABEL_FONT_SIZES[1] },
+      { text: anchor.text, fontSize: LABEL_FONT_SIZES[1]! - 2 },
+      { text: anchor.text, fontSize: MIN_LABEL_FONT_SIZE },
+      { text: 'diffusion', fontSize: MIN_LABEL_FONT_SIZE },
+    ]);
+    // Three topics in a row, 120 px apart: their full labels cannot all fit, their heads can.
+    const anchors = ['diffusion, image generation samplers', 'quantization, low-bit inference kernels', 'pruning, structured sparsity patterns'].map((text, k) => ({
+      key: `1:${k}`, level: 1, topic: k, text, head: text.split(',')[0]!, size: 30 - k, x: k * 6, y: 0,
+    }));
+    const placed = placeLabels(anchors, 1, (x, y) => [200 + x * 20, 300 + y * 20], { width: 800, height: 600 }, (text, size) => text.length * size * 0.6);
+    expect(placed.map((p) => p.topic).sort()).toEqual([0, 1, 2]);
+    expect(placed.some((p) => p.text !== anchors[p.topic]!.text || p.fontSize < LABEL_FONT_SIZES[1]!)).toBe(true);
+    for (const p of placed) expect([anchors[p.topic]!.text, anchors[p.topic]!.head]).toContain(p.text);
   });
 });
 
