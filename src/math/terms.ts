@@ -44,7 +44,7 @@ const GENERIC_WORDS = new Set(
   shows similar simple simply single small smaller specific specifically standard strong strategy strategies
   substantial substantially success successful successfully suggest suggests superior surprising
   surprisingly systematic technique techniques terms theoretical theoretically three towards toward
-  typically understand unified unlike useful usually variety verify versatile
+  throughout typically understand unified unlike useful usually variety verify versatile within without
   whereas wide widely work works yield yields zero state-of-the-art sota
   install installation installing usage license licensed mit readme contributing
   contributors contribute please note todo see click here link links badge badges version versions

@@ -4,6 +4,7 @@
  * Runs on both device paths: WASM (--disable-gpu) and WebGPU (SwiftShader, ?device=webgpu).
  */
 import { readFileSync } from 'node:fs';
+import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { holdPipelineResult, launchChromium, mapScreenshot, openApp, pageBackground, paintedPixels, releaseResult, serveDist, waitReady, withHeldResult, type BrowserMode, type StaticServer } from './harness';
@@ -76,6 +77,12 @@ for (const mode of ['wasm', 'webgpu'] as BrowserMode[]) {
       expect(state.cached).toBe(false);
       expect(state.fallback).toBeNull();
       expect(state.ran).toEqual(['model', 'embed', 'fit', 'knn', 'layout', 'topics']);
+      // The embedded model is fitted to the corpus, and the panel says so.
+      expect(state.model).toBe(DEFAULT_MODEL_ID);
+      expect(state.corpusFit).toMatchObject({ dims: 64 });
+      expect(state.corpusFit!.terms).toBeGreaterThan(500);
+      expect(await page.locator('#progress li[data-stage="fit"]').getAttribute('data-status')).toBe('done');
+      expect(await page.locator('#progress li[data-stage="fit"] .name').textContent()).toBe('Fit to this corpus');
       expect(state.topics.filter((t) => t.level === 1).length).toBeGreaterThanOrEqual(3);
       expect(new Set(state.topics.map((t) => t.level))).toEqual(new Set([0, 1, 2]));
       expect(state.corpusHash).toBe(corpus.hash);
