@@ -21,6 +21,11 @@ export interface ScatterCallbacks {
   onLabelClick(label: PlacedLabel, modifiers: Modifiers): void;
   /** After every change of view (pan, zoom, fit). */
   onView(): void;
+  /**
+   * Pixels on the left and right of the map that panels cover, so a fit frames the points in the free
+   * area between them (a map centred on the whole window hides a third of it under the legend).
+   */
+  coveredSides?(): { left: number; right: number };
 }
 
 export interface MapView {
@@ -362,15 +367,22 @@ export class ScatterMap {
     // A single point or a tight group still gets some context around it.
     const spanX = Math.max(maxX - minX, 0.5);
     const spanY = Math.max(maxY - minY, 0.5);
-    // Room above and below for the top bar (and, symmetrically, the tool bar), so no point hides under them.
+    // Room above and below for the top bar (and, symmetrically, the tool bar), so no point hides under them;
+    // and beside the panels, unless they would leave less than half the width.
     const usableHeight = Math.max(height * 0.5, height - 2 * BAR_CLEARANCE);
-    const zoom = Math.log2(Math.min((width * 0.85) / spanX, (usableHeight * 0.95) / spanY));
+    const covered = this.callbacks.coveredSides?.() ?? { left: 0, right: 0 };
+    const sides = covered.left + covered.right > width / 2 ? { left: 0, right: 0 } : covered;
+    const usableWidth = width - sides.left - sides.right;
+    const maxZoom = (this.viewState.maxZoom as number | undefined) ?? Infinity;
+    const zoom = Math.min(Math.log2(Math.min((usableWidth * 0.9) / spanX, (usableHeight * 0.95) / spanY)), indices ? maxZoom : Infinity);
+    // The view's target is the window's centre: shift it so the points sit in the middle of the free area.
+    const centre: [number, number] = [(minX + maxX) / 2 - (sides.left - sides.right) / 2 / 2 ** zoom, (minY + maxY) / 2];
     if (indices) {
-      this.moveTo([(minX + maxX) / 2, (minY + maxY) / 2], Math.min(zoom, (this.viewState.maxZoom as number | undefined) ?? zoom));
+      this.moveTo(centre, zoom);
       return;
     }
     this.fitZoom = zoom;
-    this.viewState = { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8 };
+    this.viewState = { target: [centre[0], centre[1], 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8 };
     this.deck.setProps({ viewState: this.viewState });
     this.callbacks.onView();
   }

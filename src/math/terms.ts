@@ -136,9 +136,19 @@ function dropDottedWords(text: string): string {
   return from === 0 ? text : out + text.slice(from);
 }
 
+/** LaTeX's accent commands and the combining marks they stand for. */
+const LATEX_ACCENTS: Record<string, string> = { '"': '\u0308', "'": '\u0301', '`': '\u0300', '^': '\u0302', '~': '\u0303', '=': '\u0304', '.': '\u0307', u: '\u0306', v: '\u030C', H: '\u030B', c: '\u0327', k: '\u0328' };
+/** An accented letter as arXiv abstracts write it: \"o, \"{o}, {\"o}, \v{c}, \c c. */
+const LATEX_ACCENT = /\{?\\(["'`^~=.]|[uvHck](?=[{\s]))\s*\{?([A-Za-z])\}?\}?/g;
+
+/** "Schr\"odinger" as "Schrödinger": an accent command must not cut a word in two. */
+export function latexAccents(text: string): string {
+  return text.includes('\\') ? text.replace(LATEX_ACCENT, (_, accent: string, letter: string) => (letter + LATEX_ACCENTS[accent]!).normalize('NFC')) : text;
+}
+
 /** Text with everything that is not prose replaced by fragment breaks (link text is kept, as prose). */
 export function stripMarkup(text: string): string {
-  let clean = text;
+  let clean = latexAccents(text);
   for (const { needs, pattern, keep } of MARKUP_RULES) if (clean.includes(needs)) clean = clean.replace(pattern, keep ?? BREAK);
   // Anything with a dot inside a word: domains, file names, versions, decimals, "e.g.".
   return dropDottedWords(clean);

@@ -54,6 +54,34 @@ describe('exploring the map', () => {
     for (const l of overview) for (const p of panels) expect(l.box[0] < p[2]! && p[0]! < l.box[2] && l.box[1] < p[3]! && p[1]! < l.box[3], `${l.text} under a panel`).toBe(false);
   });
 
+  it('frames every point in the free area beside the legend, not under it', async () => {
+    // A window narrower than the map is wide: the width decides the framing. (No view in the address: the map is fitted.)
+    const address = page.url();
+    const fitted = new URL(address);
+    fitted.searchParams.delete('view');
+    await page.setViewportSize({ width: 900, height: 800 });
+    await page.goto(fitted.href);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready');
+    const legend = (await page.locator('#legend').boundingBox())!;
+    const topbar = (await page.locator('.topbar').boundingBox())!;
+    const viewport = page.viewportSize()!;
+    const at = await page.evaluate(() => window.papermap.points().map((p) => window.papermap.screenPosition(p.id)!));
+    expect(at).toHaveLength(corpus.papers.length);
+    const xs = at.map(([x]) => x);
+    const ys = at.map(([, y]) => y);
+    expect(Math.min(...xs)).toBeGreaterThan(legend.x + legend.width);
+    expect(Math.max(...xs)).toBeLessThan(viewport.width);
+    expect(Math.min(...ys)).toBeGreaterThan(topbar.y + topbar.height);
+    expect(Math.max(...ys)).toBeLessThan(viewport.height);
+    // Framed, not shrunk: the points span most of the free width or height.
+    const free = viewport.width - (legend.x + legend.width);
+    expect(Math.max((Math.max(...xs) - Math.min(...xs)) / free, (Math.max(...ys) - Math.min(...ys)) / viewport.height)).toBeGreaterThan(0.6);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(address);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready');
+    await page.locator('#progress button', { hasText: 'Hide' }).click();
+  });
+
   it('labels make room for a details panel or search results that open over them', async () => {
     const before = await labels(page);
     const labelsUnder = async (selector: string) => {

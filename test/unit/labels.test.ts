@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { labelOf, MAX_LABEL_CHARS, singularForms, topicTerms, type TopicTerms } from '../../src/math/labels';
-import { extractTerms, paperTerms, splitTitle, stripMarkup } from '../../src/math/terms';
+import { extractTerms, latexAccents, paperTerms, splitTitle, stripMarkup } from '../../src/math/terms';
 import { COLOUR_LEVEL, TOPIC_LEVELS, topicLevels } from '../../src/math/topics';
 import { paperText } from '../../src/corpus/text';
 import { gaussian, mulberry32 } from '../../src/math/random';
@@ -214,5 +214,13 @@ describe('names on imported READMEs', () => {
       expect(t.label).toMatch(expected[members[0]!.group]!);
     }
     expectRecognisableNames(levels.map((l) => l.terms), texts);
+  });
+});
+
+describe('LaTeX accents in arXiv abstracts', () => {
+  it('join the word they sit in, so a name is never cut in two', () => {
+    expect(latexAccents('Schr\\"odinger, Schr\\"{o}dinger, {\\"o}, Erd\\H{o}s, \\v{C}ech, Poincar\\\'e')).toBe('Schrödinger, Schrödinger, ö, Erdős, Čech, Poincaré');
+    expect(extractTerms('The nonlinear Schr\\"odinger equation.')).toContain('nonlinear schrödinger equation');
+    expect(latexAccents('\\alpha-stable')).toBe('\\alpha-stable');
   });
 });
