@@ -493,11 +493,14 @@ export class App {
     this.searchBox.keywordDelay = entry.n > 50_000 ? 250 : 0;
     this.anchors = topicAnchors(entry.levels, entry.coords);
     this.updateLabels();
+    // One controller per map: the previous one takes its overlay and key listener with it.
+    const tool = this.selection?.tool;
+    this.selection?.dispose();
     this.selection = new SelectionController(this.corpus!, entry, this.map, this.saved, (i) => this.openPaper(i), () => {
       this.recolour();
       this.scheduleLabels();
       this.syncUrl('push');
-    });
+    }, tool);
     // Drawing a map is not a step of its own in the history: Back goes straight to the previous map.
     const restoring = this.restoring;
     this.restoring = true;
