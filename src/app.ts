@@ -294,9 +294,10 @@ export class App {
       return await this.keep(await job.build(guess), decodeURIComponent(new URL(absolute).pathname.split('/').pop() || absolute), { kind: 'url', url: absolute });
     } catch (error) {
       const kept = (await this.corpora?.fromUrl(absolute)) ?? null;
-      const reason = error instanceof Error ? error.message : String(error);
-      if (kept) this.startupNotes.push(`The corpus at ${url} could not be fetched again (${reason}): showing the copy kept from ${kept.importedAt.slice(0, 10)}.`);
-      else this.startupNotes.push(`The corpus at ${url} could not be loaded: ${reason}`);
+      // The address as the user wrote it, not as the worker resolved it against the page.
+      const reason = (error instanceof Error ? error.message : String(error)).replaceAll(absolute, url);
+      const said = reason.startsWith(url) ? reason : `The corpus at ${url} could not be loaded: ${reason}`;
+      this.startupNotes.push(kept ? `${said} Showing the copy kept from ${kept.importedAt.slice(0, 10)}.` : said);
       return kept;
     } finally {
       job.close();

@@ -137,7 +137,8 @@ export function csvReader(name: string, limits: ImportLimits): TableReader {
         throw new ImportError(`The file has a header row (${headers.filter((h) => h !== '').join(', ')}) but no papers under it.`);
       }
       if (quotes.length > 0) {
-        throw new ImportError(`The quotes in ${nameRows(quotes, 'row')} are not closed or are followed by other text, so their fields cannot be separated: fix the quoting of those rows.`);
+        const one = new Set(quotes).size === 1;
+        throw new ImportError(`The quotes in ${nameRows(quotes, 'row')} are not closed or are followed by other text, so their fields cannot be separated: fix the quoting of ${one ? 'that row' : 'those rows'}.`);
       }
       if (tooMany.length > 0) {
         throw new ImportError(

@@ -134,12 +134,16 @@ export interface BuildOptions {
   limits?: Partial<ImportLimits>;
 }
 
-/** "row 3", "rows 3 and 7", "rows 3, 7, 9, 12, 15 and 4 more". */
+/**
+ * "row 3", "rows 3 and 7", "rows 3, 7, 9, 12, 15 and 4 more". Each row is named once, however many
+ * problems it has (a parser can report the same row several times).
+ */
 export function nameRows(numbers: number[], unit: RowUnit): string {
-  const shown = numbers.slice(0, 5).map(String);
-  const more = numbers.length - shown.length;
+  const distinct = [...new Set(numbers)];
+  const shown = distinct.slice(0, 5).map(String);
+  const more = distinct.length - shown.length;
   const list = more > 0 ? `${shown.join(', ')} and ${more} more` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}` : shown[0];
-  return `${unit}${numbers.length > 1 ? 's' : ''} ${list}`;
+  return `${unit}${distinct.length > 1 ? 's' : ''} ${list}`;
 }
 
 const quoteList = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
