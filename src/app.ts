@@ -209,7 +209,14 @@ export class App {
     // Labels keep clear of the panels: any panel opening, closing or changing size re-places them.
     const panels = new ResizeObserver(() => this.scheduleLabels());
     for (const panel of document.querySelectorAll('.panel, .topbar, .toolbar')) panels.observe(panel);
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.map.refreshTheme());
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      this.map.refreshTheme();
+      // Ramps (year, upvotes, search score) have a version for each theme's background.
+      if (!this.entry) return;
+      this.colouring = this.computeColouring(this.entry);
+      this.recolour();
+      this.showLegend();
+    });
     document.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape' || event.target instanceof HTMLInputElement) return;
       // Esc closes the open paper first, then clears the selection.
@@ -516,7 +523,8 @@ export class App {
     const hits = this.search?.hits ?? [];
     const top = hits[0]?.score ?? 1;
     const searchScores = this.search?.compared ? new Map(hits.map((h) => [h.index, h.score / (top || 1)])) : null;
-    return colourBy(this.colourMode, { papers: this.corpus!.papers, topics, topicTerms: terms, searchScores });
+    const theme = matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+    return colourBy(this.colourMode, { papers: this.corpus!.papers, topics, topicTerms: terms, searchScores, sources: this.corpus!.sources, theme });
   }
 
   private showLegend(): void {
@@ -775,7 +783,9 @@ export class App {
       colour: this.topicOf(h.index).colour,
       similarity: byMeaning ? h.score : null,
     }));
-    this.details.show(this.corpus.papers[index]!, topic.label, topic.colour, neighbours);
+    const paper = this.corpus.papers[index]!;
+    const pages = new Map(this.corpus.sources.map((s) => [s.id, s.name]));
+    this.details.show(paper, topic.label, topic.colour, neighbours, paper.sources.map((id) => pages.get(id) ?? id));
   }
 
   state(): PapermapState {

@@ -244,6 +244,7 @@ export function jsonReader(name: string, limits: ImportLimits): TableReader {
         }
         list = object[key];
         out.papermap = object.format === 'papermap-corpus';
+        if (out.papermap) out.sources = object.sources;
       }
       if (!Array.isArray(list)) throw new ImportError(`The JSON file holds ${kindOf(list)}, not a list of papers: it should be a list of objects ([{"title": …, "abstract": …}, …]).`);
       if (list.length === 0) throw new ImportError('The file holds an empty list: it has no papers.');

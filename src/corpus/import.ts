@@ -7,7 +7,7 @@
 import { corpusHash } from './build';
 import { paperId, titleKey } from './ids';
 import { authorCount, cellText, cleanText, cleanTitle, optionalText, parseDate, readVector, toNumber, truncateText } from './import-cells';
-import { checkPapers, CorpusError } from './load';
+import { checkPapers, checkSources, CorpusError } from './load';
 import type { Corpus, Paper } from './types';
 import { normaliseCoords } from '../map/normalise';
 
@@ -115,6 +115,8 @@ export interface ParsedTable {
   warnings: string[];
   /** The file is a Papermap corpus asset: it is taken as is and the column map is ignored. */
   papermap: boolean;
+  /** A Papermap corpus asset's list of source pages (their names), as the file gave it. */
+  sources?: unknown;
 }
 
 export interface ImportResult {
@@ -343,7 +345,7 @@ export async function buildImport(table: ParsedTable, map: ColumnMap, limits?: P
       if (error instanceof CorpusError) throw new ImportError(`This Papermap corpus file is damaged: ${error.message}.`);
       throw error;
     }
-    const corpus: Corpus = { format: 'papermap-corpus', version: 1, hash: await corpusHash(papers), sources: [], papers };
+    const corpus: Corpus = { format: 'papermap-corpus', version: 1, hash: await corpusHash(papers), sources: checkSources(table.sources), papers };
     return { corpus, vectors: null, coords: null, warnings: [...table.warnings] };
   }
   const result = await rowsToCorpus(table.rows, map, { fileName: table.name, rowUnit: table.rowUnit, rowNumbers: table.rowNumbers, ...(limits ? { limits } : {}) });

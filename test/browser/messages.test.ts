@@ -56,4 +56,46 @@ describe('messages and names a person understands', () => {
     await openApp(page, `${server.url}?device=wasm&corpus=gone/papers.jsonl`);
     expect((await notes(page)).join('\n')).toContain('gone/papers.jsonl is not a corpus file (the server returned a web page, HTTP 404)');
   });
+
+  it('source pages have readable names, with their dates, in the legend and the details panel', async () => {
+    await page.goto(`${server.url}?device=wasm&colour=source`);
+    await page.evaluate(() => window.papermap.ready);
+    const labels = page.locator('#legend .topic .label');
+    const names = await labels.allTextContents();
+    expect(names).toHaveLength(corpus.sources.length);
+    for (const name of names) {
+      expect(name).not.toMatch(RAW_ID);
+      // What the page is, then when: the date the page printed, or the years of its papers.
+      expect(name).toMatch(/^\S.* · ((Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}|\d{4}(–\d{4})?)$/);
+    }
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['Daily Papers · Nov 20', 'Daily Papers · Oct 31', 'Daily Papers · Mar 14', 'Daily Papers · Nov 3']));
+    // Each name is shown whole, not cut off with an ellipsis.
+    for (const overflow of await labels.evaluateAll((nodes) => nodes.map((n) => n.scrollWidth - n.clientWidth))) expect(overflow).toBeLessThanOrEqual(1);
+
+    // A paper listed on two pages names both in its details.
+    const paper = corpus.papers.find((p) => p.sources.length >= 2)!;
+    await page.evaluate((id) => window.papermap.open(id), paper.id);
+    const listed = page.locator('#details dt', { hasText: 'Listed on' });
+    const shown = await listed.evaluate((dt) => {
+      const out: string[] = [];
+      for (let n = dt.nextElementSibling; n && n.tagName === 'DD'; n = n.nextElementSibling) out.push(n.textContent ?? '');
+      return out;
+    });
+    const byId = new Map(corpus.sources.map((s, k) => [s.id, names[k]]));
+    expect(shown).toEqual(paper.sources.map((id) => byId.get(id)));
+    expect(await page.locator('#details').textContent()).not.toMatch(RAW_ID);
+    await page.keyboard.press('Escape');
+  });
+
+  it('colour by year says how many papers have no year, and every year reads on the light theme', async () => {
+    await page.locator('#legend select').selectOption('year');
+    const missing = corpus.papers.filter((p) => p.year === null).length;
+    expect(missing).toBeGreaterThan(corpus.papers.length / 2);
+    expect(await page.locator('#legend').textContent()).toContain(`No year: ${missing} of ${corpus.papers.length} papers`);
+    const background = await pageBackground(page);
+    const swatches = await page.locator('#legend li:not(.noise) .swatch').evaluateAll((nodes) => nodes.map((n) => getComputedStyle(n).backgroundColor.match(/\d+/g)!.map(Number)));
+    expect(swatches.length).toBeGreaterThan(3);
+    for (const colour of swatches) expect(contrast(colour, background), `rgb(${colour.join(' ')})`).toBeGreaterThanOrEqual(3);
+  });
 });

@@ -176,12 +176,14 @@ describe('JSONL and JSON files', () => {
 
   it('takes a Papermap corpus file as it is, with the hash of the shipped corpus', async () => {
     const bytes = readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url));
-    const shipped = JSON.parse(bytes.toString('utf8')) as { hash: string; papers: unknown[] };
+    const shipped = JSON.parse(bytes.toString('utf8')) as { hash: string; papers: unknown[]; sources: unknown[] };
     const table = await read('corpus.json', bytes, 1 << 16);
     expect(table.papermap).toBe(true);
     const { corpus } = await buildImport(table, NO_COLUMNS);
     expect(corpus.papers).toEqual(shipped.papers);
     expect(corpus.hash).toBe(shipped.hash);
+    // Its pages keep their names.
+    expect(corpus.sources).toEqual(shipped.sources);
   });
 
   it('accepts an object holding a "papers" list, and stringifies numbers given as titles', async () => {
