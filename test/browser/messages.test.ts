@@ -98,4 +98,12 @@ describe('messages and names a person understands', () => {
     expect(swatches.length).toBeGreaterThan(3);
     for (const colour of swatches) expect(contrast(colour, background), `rgb(${colour.join(' ')})`).toBeGreaterThanOrEqual(3);
   });
+
+  it('the maps panel tells a user what they can do, without build-tool commands', async () => {
+    await page.locator('#summary').click();
+    await expect.poll(() => page.locator('#maps .model').isVisible()).toBe(true);
+    const text = (await page.locator('#maps').textContent())!;
+    expect(text).not.toMatch(/npm|npx|fetch-model|build-model|models\/<id>/);
+    expect(text).toMatch(/Hugging Face/);
+  });
 });
