@@ -147,12 +147,15 @@ export class Embedder {
 
   /**
    * How the model asks a map built with it to be fitted to the corpus (config.json's
-   * papermap.corpus_fit; the embedded model has it), or null: a pretrained model's vectors are used as they are.
+   * papermap.corpus_fit; the embedded model has it), or null: a pretrained model's vectors are used as
+   * they are. `queryIgnores`: leading dimensions a search query leaves out (the embedded model's field
+   * block, papermap.fit.fieldDims: it groups papers by field, which a short query cannot say).
    */
-  get corpusFit(): { dims: number } | null {
-    const config = this.extractor.model.config as unknown as { papermap?: { corpus_fit?: { dims?: unknown } } };
+  get corpusFit(): { dims: number; queryIgnores: number } | null {
+    const config = this.extractor.model.config as unknown as { papermap?: { corpus_fit?: { dims?: unknown }; fit?: { fieldDims?: unknown } } };
     const hint = config.papermap?.corpus_fit;
-    return hint && typeof hint.dims === 'number' ? { dims: hint.dims } : null;
+    const field = config.papermap?.fit?.fieldDims;
+    return hint && typeof hint.dims === 'number' ? { dims: hint.dims, queryIgnores: typeof field === 'number' ? field : 0 } : null;
   }
 
   /** The tokenizer's pieces for a text (WordPiece: "##" marks a continuation). */

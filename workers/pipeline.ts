@@ -62,7 +62,7 @@ const LAYOUT_PREVIEW_EVERY = 50;
 type Timed = <T>(stage: Stage, work: () => Promise<T> | T) => Promise<T>;
 
 /** Loads the model on the chosen device and embeds every text (continuing a resumed run). */
-async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device; fitHint: { dims: number } | null }> {
+async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device; fitHint: { dims: number; queryIgnores: number } | null }> {
   const n = request.texts.length;
   const choice = request.resume
     ? { device: 'wasm' as const, reason: 'continuing on WASM after WebGPU failed', adapter: null }
@@ -100,19 +100,20 @@ async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warning
  * Blends the corpus's own latent space into the model's vectors when the model asks for it (the
  * embedded static model does; a pretrained transformer's vectors are used as they are).
  */
-async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Array; dims: number; fitHint: { dims: number } | null }, emit: Emit, timed: Timed): Promise<{ vectors: Float32Array; dims: number; fit: CorpusFit | null }> {
+async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Array; dims: number; fitHint: { dims: number; queryIgnores: number } | null }, emit: Emit, timed: Timed): Promise<{ vectors: Float32Array; dims: number; fit: CorpusFit | null }> {
   const n = request.texts.length;
   const skip = (reason: string) => {
     emit({ type: 'stage-skipped', stage: 'fit', reason });
     return { vectors: embedded.vectors, dims: embedded.dims, fit: null };
   };
-  if (!embedded.fitHint) return skip('not needed: a pretrained model');
+  const hint = embedded.fitHint;
+  if (!hint) return skip('not needed: a pretrained model');
   if (!request.params.corpusFit) return skip('turned off');
-  const options = { ...DEFAULT_CORPUS_FIT, ...embedded.fitHint };
+  const options = { ...DEFAULT_CORPUS_FIT, dims: hint.dims };
   if (n < options.minPapers) return skip(`too few papers (${n} < ${options.minPapers})`);
   emit({ type: 'progress', stage: 'fit', done: 0, total: 1 });
   return timed('fit', () => {
-    const fit = fitCorpus(request.texts, embedded, options);
+    const fit = fitCorpus(request.texts, embedded, options, hint.queryIgnores);
     if (!fit) return { vectors: embedded.vectors, dims: embedded.dims, fit: null };
     return { vectors: blendWithFit(fit, embedded.vectors, embedded.dims, request.texts), dims: embedded.dims + fit.dims, fit };
   });

@@ -260,7 +260,7 @@ export async function evaluateDev(options: { sizes?: number[]; say?: (line: stri
       // Retrieval: abstracts are the documents (the fit made from them, as a map of them would), titles the queries.
       const docs = await embedWith(modelId, url, abstracts);
       const queries = await embedWith(modelId, url, sampleTitles);
-      const docFit: CorpusFit | null = fit && docs.hint ? fitCorpus(abstracts, docs, { ...DEFAULT_CORPUS_FIT, ...docs.hint }) : null;
+      const docFit: CorpusFit | null = fit && docs.hint ? fitCorpus(abstracts, docs, { ...DEFAULT_CORPUS_FIT, dims: docs.hint.dims }, docs.hint.queryIgnores) : null;
       const docVectors = docFit ? blendWithFit(docFit, docs.vectors, docs.dims, abstracts) : docs.vectors;
       const docDims = docs.dims + (docFit?.dims ?? 0);
       const queryOf = (s: number) => {

@@ -63,7 +63,7 @@ function validFit(fit: CorpusFit, dims: number): boolean {
   const { terms, idf, loadings, centre } = fit;
   return (
     Array.isArray(terms) && idf instanceof Float32Array && loadings instanceof Float32Array && centre instanceof Float32Array && Number.isInteger(fit.dims) && fit.dims > 0 && fit.dims < dims &&
-    idf.length === terms.length && loadings.length === terms.length * fit.dims && centre.length === dims - fit.dims && fit.weight > 0 && fit.weight <= 1 &&
+    idf.length === terms.length && loadings.length === terms.length * fit.dims && centre.length === dims - fit.dims && Number.isInteger(fit.queryIgnores) && fit.queryIgnores >= 0 && fit.queryIgnores < dims && fit.weight > 0 && fit.weight <= 1 &&
     idf.every(Number.isFinite) && loadings.every(Number.isFinite) && centre.every(Number.isFinite)
   );
 }

@@ -51,6 +51,8 @@ export interface CorpusFit {
    * share ("this is machine learning") says nothing about how they differ.
    */
   centre: Float32Array;
+  /** Leading model dimensions a search query leaves out (see blendQuery). */
+  queryIgnores: number;
 }
 
 /** Sublinear TF × IDF of a text over the fit's terms, as unit-length sparse (term, weight) pairs. */
@@ -70,7 +72,7 @@ function tfidfRow(words: string[], column: Map<string, number>, idf: ArrayLike<n
  * Fits the corpus's latent space to blend with the model's unit vectors (n × modelDims, whose mean is
  * the fit's centre); null when the corpus is too small or has too few shared words.
  */
-export function fitCorpus(texts: string[], model: { vectors: Float32Array; dims: number }, options: CorpusFitOptions = DEFAULT_CORPUS_FIT): CorpusFit | null {
+export function fitCorpus(texts: string[], model: { vectors: Float32Array; dims: number }, options: CorpusFitOptions = DEFAULT_CORPUS_FIT, queryIgnores = 0): CorpusFit | null {
   const n = texts.length;
   if (n < options.minPapers) return null;
   const size = Math.min(n, options.sample);
@@ -101,7 +103,7 @@ export function fitCorpus(texts: string[], model: { vectors: Float32Array; dims:
   const { u, k } = randomizedSVD(op, dims, { seed: options.seed, powerIterations: 4 });
   const centre = new Float32Array(model.dims);
   for (let i = 0; i < n; i++) for (let j = 0; j < model.dims; j++) centre[j]! += model.vectors[i * model.dims + j]! / n;
-  return { terms, idf, loadings: Float32Array.from(u), dims: k, weight: Math.sqrt(options.share), centre };
+  return { terms, idf, loadings: Float32Array.from(u), dims: k, weight: Math.sqrt(options.share), centre, queryIgnores };
 }
 
 /** A text's corpus part: unit length, or all zero when it has none of the fit's terms. */
@@ -149,9 +151,15 @@ function blendRow(fit: CorpusFit, general: Float32Array, corpus: Float32Array, o
   for (let j = 0; j < out.length; j++) out[j]! *= scale;
 }
 
-/** A search query in the map's blended space: its general vector (from the model) and its words. */
+/**
+ * A search query in the map's blended space: its general vector (from the model) and its words, less
+ * the dimensions the model says a query cannot fill (the embedded model's field block: a title's
+ * few words guess a field poorly, and ranking by field buries the one paper it names; measured on the
+ * development papers). Not unit length: rank by cosine.
+ */
 export function blendQuery(fit: CorpusFit, general: Float32Array, text: string): Float32Array {
   const out = new Float32Array(general.length + fit.dims);
   blendRow(fit, general, corpusVector(fit, termColumns(fit), text), out);
+  out.fill(0, 0, fit.queryIgnores);
   return out;
 }

@@ -176,7 +176,7 @@ describe('MapCache on IndexedDB', () => {
   it('keeps the corpus fit with the map, so a query can be blended after a reload; a malformed fit is discarded', async () => {
     const db = await openDb();
     const cache = new MapCache(db);
-    const fit = { terms: ['galaxy', 'protein'], idf: Float32Array.from([1.5, 2]), loadings: Float32Array.from([0.1, 0.2, 0.3, 0.4]), dims: 2, weight: 0.3, centre: new Float32Array(14).fill(0.1) };
+    const fit = { terms: ['galaxy', 'protein'], idf: Float32Array.from([1.5, 2]), loadings: Float32Array.from([0.1, 0.2, 0.3, 0.4]), dims: 2, weight: 0.3, centre: new Float32Array(14).fill(0.1), queryIgnores: 4 };
     await cache.write({ ...entry(5), corpusFit: fit });
     expect((await cache.read('k', 5)).entry?.corpusFit).toEqual(fit);
     await cache.write({ ...entry(5), corpusFit: { ...fit, loadings: new Float32Array(3) } });

@@ -91,6 +91,17 @@ describe('the fit to the corpus', () => {
   });
 });
 
+describe('a query in the fitted space', () => {
+  it('leaves out the dimensions the model says a query cannot fill', () => {
+    const { texts } = corpus(60);
+    const model = axes(60, 4);
+    const fit = fitCorpus(texts, model, DEFAULT_CORPUS_FIT, 2)!;
+    const q = blendQuery(fit, Float32Array.from([0.5, 0.5, 0.5, 0.5]), texts[0]!);
+    expect(Array.from(q.subarray(0, 2))).toEqual([0, 0]);
+    expect(q.subarray(2).some((x) => x !== 0)).toBe(true);
+  });
+});
+
 describe('search by meaning, words beside vectors', () => {
   it('scores TF-IDF cosine through the inverted index, as the dense vectors do', () => {
     const texts = ['spectral clustering of graphs', 'graphs and spectra', 'protein folding dynamics', 'spectral graph theory'];

@@ -3,10 +3,14 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, formatReport, readLabeledCorpus, type EvalReport, type RowReport } from '../../scripts/lib/eval';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
+import { DEFAULT_CORPUS_FIT } from '../../src/model/corpus-fit';
+import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const fixture = `${root}test/fixtures/eval/fields.jsonl`;
 const FIELDS = ['astronomy', 'computer vision', 'economics', 'molecular biology', 'natural language processing', 'reinforcement learning'];
+
+const MODEL_DIMS = (JSON.parse(readFileSync(`${root}public/models/${DEFAULT_MODEL_ID}/config.json`, 'utf8')) as { hidden_size: number }).hidden_size;
 
 const inUnitRange = (x: number) => Number.isFinite(x) && x >= 0 && x <= 1;
 
@@ -50,7 +54,8 @@ describe('npm run eval on the labeled fixture', () => {
 
   it('scores the embedded model, run on WASM, and the TF-IDF baseline the same way', () => {
     const [model, baseline] = report.rows as [RowReport, RowReport];
-    expect(model).toMatchObject({ name: DEFAULT_MODEL_ID, kind: 'model', device: 'wasm', dims: 128 });
+    // The model's own dimensions, then the fit to the corpus's.
+    expect(model).toMatchObject({ name: DEFAULT_MODEL_ID, kind: 'model', device: 'wasm', dims: MODEL_DIMS + DEFAULT_CORPUS_FIT.dims });
     expect(baseline).toMatchObject({ kind: 'baseline', device: null });
     expect(report.runtime).toMatch(/onnxruntime-web .*\(WASM\)/);
     for (const row of report.rows) expectSaneRow(row, FIELDS, 96);
