@@ -121,7 +121,10 @@ export class App {
   private error: string | null = null;
   private run: PipelineRun | null = null;
   private readonly map: ScatterMap;
-  private readonly progress = new ProgressPanel();
+  // Until a map is shown the top bar has nothing else to say: it says what the progress card says.
+  private readonly progress = new ProgressPanel((status) => {
+    if (!this.entry) byId('summary').textContent = status;
+  });
   private readonly details = new DetailsPanel(
     () => this.openPaper(null),
     (index) => this.flyTo(index),
