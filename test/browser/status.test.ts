@@ -1,6 +1,6 @@
 /**
  * Small things a newcomer meets at once: while the first map is built the top bar and the progress
- * card say the same thing, in the same words.
+ * card say the same thing, in the same words; switching search mode keeps typing in the search box.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,5 +37,18 @@ describe('status and focus', () => {
     await waitReady(page);
     // Once the map is shown, the top bar says what it is.
     expect(await page.locator('#summary').textContent()).toContain(`${corpus.papers.length} papers · `);
+  });
+
+  it('switching between Words and Meaning keeps typing in the search box', async () => {
+    const input = page.locator('#search input');
+    await input.click();
+    await page.keyboard.type('diff');
+    await page.locator('#search .mode[data-mode="semantic"]').click();
+    await page.keyboard.type('usion');
+    await page.locator('#search .mode[data-mode="keyword"]').click();
+    await page.keyboard.type(' models');
+    expect(await input.inputValue()).toBe('diffusion models');
+    expect(await page.evaluate(() => document.activeElement === document.querySelector('#search input'))).toBe(true);
+    await expect.poll(async () => (await page.evaluate(() => window.papermap.state())).search?.query).toBe('diffusion models');
   });
 });
