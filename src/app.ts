@@ -139,7 +139,10 @@ export class App {
   private error: string | null = null;
   private run: PipelineRun | null = null;
   private readonly map: ScatterMap;
-  private readonly progress = new ProgressPanel();
+  // Until a map is shown the top bar has nothing else to say: it says what the progress card says.
+  private readonly progress = new ProgressPanel((status) => {
+    if (!this.entry) byId('summary').textContent = status;
+  });
   private readonly details = new DetailsPanel(
     () => this.openPaper(null),
     (index) => this.flyTo(index),
@@ -228,7 +231,14 @@ export class App {
     // Labels keep clear of the panels: any panel opening, closing or changing size re-places them.
     const panels = new ResizeObserver(() => this.scheduleLabels());
     for (const panel of document.querySelectorAll('.panel, .topbar, .toolbar')) panels.observe(panel);
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.map.refreshTheme());
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      this.map.refreshTheme();
+      // Ramps (year, upvotes, search score) have a version for each theme's background.
+      if (!this.entry) return;
+      this.colouring = this.computeColouring(this.entry);
+      this.recolour();
+      this.showLegend();
+    });
     document.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape' || event.target instanceof HTMLInputElement) return;
       // Esc closes the open paper first, then clears the selection.
@@ -313,9 +323,10 @@ export class App {
       return await this.keep(await job.build(guess), decodeURIComponent(new URL(absolute).pathname.split('/').pop() || absolute), { kind: 'url', url: absolute });
     } catch (error) {
       const kept = (await this.corpora?.fromUrl(absolute)) ?? null;
-      const reason = error instanceof Error ? error.message : String(error);
-      if (kept) this.startupNotes.push(`The corpus at ${url} could not be fetched again (${reason}): showing the copy kept from ${kept.importedAt.slice(0, 10)}.`);
-      else this.startupNotes.push(`The corpus at ${url} could not be loaded: ${reason}`);
+      // The address as the user wrote it, not as the worker resolved it against the page.
+      const reason = (error instanceof Error ? error.message : String(error)).replaceAll(absolute, url);
+      const said = reason.startsWith(url) ? reason : `The corpus at ${url} could not be loaded: ${reason}`;
+      this.startupNotes.push(kept ? `${said} Showing the copy kept from ${kept.importedAt.slice(0, 10)}.` : said);
       return kept;
     } finally {
       job.close();
@@ -514,11 +525,14 @@ export class App {
     this.searchBox.keywordDelay = entry.n > 50_000 ? 250 : 0;
     this.anchors = topicAnchors(entry.levels, entry.coords);
     this.updateLabels();
+    // One controller per map: the previous one takes its overlay and key listener with it.
+    const tool = this.selection?.tool;
+    this.selection?.dispose();
     this.selection = new SelectionController(this.corpus!, entry, this.map, this.saved, (i) => this.openPaper(i), () => {
       this.recolour();
       this.scheduleLabels();
       this.syncUrl('push');
-    });
+    }, tool);
     // Drawing a map is not a step of its own in the history: Back goes straight to the previous map.
     const restoring = this.restoring;
     this.restoring = true;
@@ -532,7 +546,8 @@ export class App {
     const hits = this.search?.hits ?? [];
     const top = hits[0]?.score ?? 1;
     const searchScores = this.search?.compared ? new Map(hits.map((h) => [h.index, h.score / (top || 1)])) : null;
-    return colourBy(this.colourMode, { papers: this.corpus!.papers, topics, topicTerms: terms, searchScores });
+    const theme = matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+    return colourBy(this.colourMode, { papers: this.corpus!.papers, topics, topicTerms: terms, searchScores, sources: this.corpus!.sources, theme });
   }
 
   private showLegend(): void {
@@ -791,7 +806,9 @@ export class App {
       colour: this.topicOf(h.index).colour,
       similarity: byMeaning ? h.score : null,
     }));
-    this.details.show(this.corpus.papers[index]!, topic.label, topic.colour, neighbours);
+    const paper = this.corpus.papers[index]!;
+    const pages = new Map(this.corpus.sources.map((s) => [s.id, s.name]));
+    this.details.show(paper, topic.label, topic.colour, neighbours, paper.sources.map((id) => pages.get(id) ?? id));
   }
 
   state(): PapermapState {

@@ -93,7 +93,7 @@ export class Embedder {
     try {
       return (await pipeline('feature-extraction', modelId, { ...deviceOptions(device), dtype: 'fp32' })) as FeatureExtractionPipeline;
     } catch (error) {
-      const where = modelId === DEFAULT_MODEL_ID ? `models/${modelId}/ (run npm run build-model)` : `models/${modelId}/ or, when online, the Hugging Face hub`;
+      const where = modelId === DEFAULT_MODEL_ID ? `models/${modelId}/ (this copy of Papermap is missing its model files)` : `models/${modelId}/ or, when online, the Hugging Face hub`;
       throw new Error(`model "${modelId}" could not be loaded on ${device} from ${where}: ${describe(error)}`);
     }
   }

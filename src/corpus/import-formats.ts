@@ -137,7 +137,8 @@ export function csvReader(name: string, limits: ImportLimits): TableReader {
         throw new ImportError(`The file has a header row (${headers.filter((h) => h !== '').join(', ')}) but no papers under it.`);
       }
       if (quotes.length > 0) {
-        throw new ImportError(`The quotes in ${nameRows(quotes, 'row')} are not closed or are followed by other text, so their fields cannot be separated: fix the quoting of those rows.`);
+        const one = new Set(quotes).size === 1;
+        throw new ImportError(`The quotes in ${nameRows(quotes, 'row')} are not closed or are followed by other text, so their fields cannot be separated: fix the quoting of ${one ? 'that row' : 'those rows'}.`);
       }
       if (tooMany.length > 0) {
         throw new ImportError(
@@ -243,6 +244,7 @@ export function jsonReader(name: string, limits: ImportLimits): TableReader {
         }
         list = object[key];
         out.papermap = object.format === 'papermap-corpus';
+        if (out.papermap) out.sources = object.sources;
       }
       if (!Array.isArray(list)) throw new ImportError(`The JSON file holds ${kindOf(list)}, not a list of papers: it should be a list of objects ([{"title": …, "abstract": …}, …]).`);
       if (list.length === 0) throw new ImportError('The file holds an empty list: it has no papers.');

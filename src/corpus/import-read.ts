@@ -111,6 +111,25 @@ export class ByteDecoder {
   }
 }
 
+/**
+ * A web page rather than data: its text starts with a doctype or an <html> tag. A static host answers
+ * a missing file with its own page, which read as CSV would only give puzzling quote errors.
+ */
+export function looksLikeHtml(text: string): boolean {
+  return /^\ufeff?\s*<(!doctype\s+html|html[\s>])/i.test(text);
+}
+
+/** What a Content-Type says a response is, when it is something no corpus file is (a web page, an image…); else null. */
+export function notDataKind(contentType: string | null): string | null {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'text/html' || type === 'application/xhtml+xml') return 'a web page';
+  if (type.startsWith('image/')) return 'an image';
+  if (type.startsWith('audio/') || type.startsWith('video/')) return 'audio or video';
+  if (type === 'application/pdf') return 'a PDF document';
+  if (type === 'application/zip' || type === 'application/gzip' || type === 'application/x-gzip') return 'a compressed archive';
+  return null;
+}
+
 export interface ReadOptions {
   /** The file's name: it picks the format (with the content) and becomes the papers' source. */
   name: string;
@@ -140,6 +159,7 @@ export async function readTable(chunks: AsyncIterable<Uint8Array>, options: Read
   let reported = 0;
   // The format is decided once the first megabyte (or the whole file, if smaller) is decoded.
   const begin = (text: string): TableReader => {
+    if (looksLikeHtml(text)) throw new ImportError('The file is a web page (HTML), not a corpus file: Papermap reads CSV, TSV, JSON and JSONL files.');
     format = detectFormat(options.name, text);
     if (format === 'json' && Math.max(total ?? 0, bytes) > limits.maxJsonBytes) throw tooLarge(true);
     const make = format === 'csv' ? csvReader : format === 'jsonl' ? jsonlReader : jsonReader;
@@ -223,9 +243,15 @@ export async function openSource(source: Blob | string, name?: string | null): P
     const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     throw new ImportError(`The corpus could not be fetched from ${source} (${reason}): check the address, your connection, and that the server allows cross-origin requests (CORS).`);
   }
+  // Said before a byte is read: a missing file often comes back as the host's own web page.
+  const contentType = response.headers.get('content-type');
+  const kind = notDataKind(contentType);
+  if (kind === 'a web page') throw new ImportError(`${source} is not a corpus file (the server returned a web page, HTTP ${response.status}): check the address.`);
   if (!response.ok) {
-    throw new ImportError(`The corpus could not be fetched from ${source}: the server answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`);
+    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    throw new ImportError(response.status >= 500 ? `${source} could not be fetched (the server answered ${status}): try again later.` : `${source} is not a corpus file (the server answered ${status}): check the address.`);
   }
+  if (kind) throw new ImportError(`${source} is not a corpus file (the server returned ${kind}, ${contentType!.split(';')[0]!.trim()}): check the address.`);
   const length = Number(response.headers.get('content-length'));
   const path = new URL(response.url || source).pathname;
   const fileName = name ?? (decodeURIComponent(path.slice(path.lastIndexOf('/') + 1)) || 'corpus');

@@ -7,7 +7,7 @@
 import { corpusHash } from './build';
 import { paperId, titleKey } from './ids';
 import { authorCount, cellText, cleanText, cleanTitle, optionalText, parseDate, readVector, toNumber, truncateText } from './import-cells';
-import { checkPapers, CorpusError } from './load';
+import { checkPapers, checkSources, CorpusError } from './load';
 import type { Corpus, Paper } from './types';
 import { normaliseCoords } from '../map/normalise';
 
@@ -115,6 +115,8 @@ export interface ParsedTable {
   warnings: string[];
   /** The file is a Papermap corpus asset: it is taken as is and the column map is ignored. */
   papermap: boolean;
+  /** A Papermap corpus asset's list of source pages (their names), as the file gave it. */
+  sources?: unknown;
 }
 
 export interface ImportResult {
@@ -134,12 +136,16 @@ export interface BuildOptions {
   limits?: Partial<ImportLimits>;
 }
 
-/** "row 3", "rows 3 and 7", "rows 3, 7, 9, 12, 15 and 4 more". */
+/**
+ * "row 3", "rows 3 and 7", "rows 3, 7, 9, 12, 15 and 4 more". Each row is named once, however many
+ * problems it has (a parser can report the same row several times).
+ */
 export function nameRows(numbers: number[], unit: RowUnit): string {
-  const shown = numbers.slice(0, 5).map(String);
-  const more = numbers.length - shown.length;
+  const distinct = [...new Set(numbers)];
+  const shown = distinct.slice(0, 5).map(String);
+  const more = distinct.length - shown.length;
   const list = more > 0 ? `${shown.join(', ')} and ${more} more` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}` : shown[0];
-  return `${unit}${numbers.length > 1 ? 's' : ''} ${list}`;
+  return `${unit}${distinct.length > 1 ? 's' : ''} ${list}`;
 }
 
 const quoteList = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
@@ -339,7 +345,7 @@ export async function buildImport(table: ParsedTable, map: ColumnMap, limits?: P
       if (error instanceof CorpusError) throw new ImportError(`This Papermap corpus file is damaged: ${error.message}.`);
       throw error;
     }
-    const corpus: Corpus = { format: 'papermap-corpus', version: 1, hash: await corpusHash(papers), sources: [], papers };
+    const corpus: Corpus = { format: 'papermap-corpus', version: 1, hash: await corpusHash(papers), sources: checkSources(table.sources), papers };
     return { corpus, vectors: null, coords: null, warnings: [...table.warnings] };
   }
   const result = await rowsToCorpus(table.rows, map, { fileName: table.name, rowUnit: table.rowUnit, rowNumbers: table.rowNumbers, ...(limits ? { limits } : {}) });

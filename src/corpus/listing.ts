@@ -22,6 +22,8 @@ export interface ListingRecord {
 
 export interface ParsedListing {
   layout: ListingLayout;
+  /** Which listing the page is, from its chrome ("Daily Papers"), or null. */
+  heading: string | null;
   pageDate: string | null;
   records: ListingRecord[];
   /** Paragraphs or lines that could not be read as part of a paper, kept so nothing is lost silently. */
@@ -42,7 +44,12 @@ const CHROME_LINES = new Set([
   'get trending papers in your email inbox!',
   'get trending papers in your email inbox once a day!',
 ]);
-
+/** Chrome lines that say which listing a page is, and the heading they give it. */
+const HEADINGS: Record<string, string> = {
+  'daily papers': 'Daily Papers',
+  // The Daily Papers byline: a page dumped without its heading still has it.
+  'byak and the research community': 'Daily Papers',
+};
 /** Whitespace as people read it: NBSP and friends become spaces, runs collapse, CRLF becomes LF. */
 export function normaliseText(text: string): string {
   return text
@@ -114,13 +121,17 @@ function isChrome(line: string): boolean {
   return CHROME_LINES.has(line.toLowerCase());
 }
 
-/** Drops the page chrome at the top; returns the page's header date if one was printed. */
-function stripChrome(lines: string[]): { body: string[]; pageDate: string | null } {
+/** Drops the page chrome at the top; returns the page's heading and header date if they were printed. */
+function stripChrome(lines: string[]): { body: string[]; heading: string | null; pageDate: string | null } {
   let i = 0;
   let pageDate: string | null = null;
+  let heading: string | null = null;
   for (; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line === '' || isChrome(line)) continue;
+    if (line === '' || isChrome(line)) {
+      heading ??= HEADINGS[line.toLowerCase()] ?? null;
+      continue;
+    }
     if (PAGE_DATE.test(line) && pageDate === null) {
       pageDate = line;
       continue;
@@ -130,7 +141,7 @@ function stripChrome(lines: string[]): { body: string[]; pageDate: string | null
   const body = lines.slice(i);
   // The "lines" dump glues the Subscribe button to the first title: "SubscribeMesa: A Memory-saving…".
   if (body.length > 0) body[0] = body[0]!.replace(/^Subscribe(?=\p{Lu}|\d)/u, '');
-  return { body, pageDate };
+  return { body, heading, pageDate };
 }
 
 export function detectLayout(text: string): ListingLayout {
@@ -205,7 +216,7 @@ function parseLines(body: string[]): { records: ListingRecord[]; skipped: string
 export function parseListing(text: string): ParsedListing {
   const normalised = normaliseText(text);
   const layout = detectLayout(normalised);
-  const { body, pageDate } = stripChrome(normalised.split('\n'));
+  const { body, heading, pageDate } = stripChrome(normalised.split('\n'));
   const { records, skipped } = layout === 'blocks' ? parseBlocks(body) : parseLines(body);
-  return { layout, pageDate, records, skipped };
+  return { layout, heading, pageDate, records, skipped };
 }

@@ -3,7 +3,7 @@
  * naming what is wrong and where; nothing half-valid reaches the map.
  */
 import { corpusHash } from './build';
-import type { Corpus, Paper } from './types';
+import type { Corpus, CorpusSource, Paper } from './types';
 
 export class CorpusError extends Error {}
 
@@ -47,6 +47,22 @@ export function checkPapers(list: unknown[]): Paper[] {
   return papers;
 }
 
+/**
+ * The corpus's list of source pages, with what can be shown of each: a page without a text id is
+ * dropped, a name or detail that is not text is left out (the id then stands in). Only names and
+ * facts for display: nothing depends on this list, so it is cleaned rather than refused.
+ */
+export function checkSources(value: unknown): CorpusSource[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown): CorpusSource[] => {
+    if (!item || typeof item !== 'object') return [];
+    const s = item as Record<string, unknown>;
+    if (typeof s.id !== 'string') return [];
+    const text = (field: 'name' | 'detail') => (typeof s[field] === 'string' && s[field].trim() !== '' ? { [field]: s[field] } : {});
+    return [{ id: s.id, ...text('name'), ...text('detail'), layout: s.layout === 'lines' ? 'lines' : 'blocks', pageDate: typeof s.pageDate === 'string' ? s.pageDate : null, records: Number.isSafeInteger(s.records) ? (s.records as number) : 0 }];
+  });
+}
+
 /** Validates a parsed corpus asset; checks ids are unique and the content hash matches. */
 export async function validateCorpus(data: unknown): Promise<Corpus> {
   if (!data || typeof data !== 'object') throw new CorpusError('the corpus file is not a JSON object');
@@ -56,8 +72,8 @@ export async function validateCorpus(data: unknown): Promise<Corpus> {
   if (!Array.isArray(c.papers) || c.papers.length === 0) throw new CorpusError('the corpus has no papers');
   const papers = checkPapers(c.papers);
   const hash = await corpusHash(papers);
-  if (c.hash !== hash) throw new CorpusError('the corpus content does not match its hash: the file is damaged or was edited by hand (rebuild it with npm run build-corpus)');
-  return { format: 'papermap-corpus', version: 1, hash, sources: c.sources ?? [], papers };
+  if (c.hash !== hash) throw new CorpusError('the corpus content does not match its hash: the file is damaged or was edited by hand');
+  return { format: 'papermap-corpus', version: 1, hash, sources: checkSources(c.sources), papers };
 }
 
 export async function loadCorpus(url: string): Promise<Corpus> {

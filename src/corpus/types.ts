@@ -24,6 +24,13 @@ export interface Paper {
 
 export interface CorpusSource {
   id: string;
+  /**
+   * What the page is and when, for people ("Daily Papers · Nov 20"; see source-names.ts). Absent in
+   * corpora built before names were given: the id stands in.
+   */
+  name?: string;
+  /** A sentence more about the page, for a tooltip. */
+  detail?: string;
   layout: ListingLayout;
   /** Date printed in the page header ("Nov 20"), if any. */
   pageDate: string | null;

@@ -4,7 +4,7 @@
  * Categorical modes give each point a category (the legend can hide categories); continuous modes
  * use a sequential ramp. Points without the property are grey. Pure: papers and topics in, colours out.
  */
-import type { Paper } from '../corpus/types';
+import type { CorpusSource, Paper } from '../corpus/types';
 import type { TopicTerms } from '../math/labels';
 import { NOISE_COLOUR, topicColour } from './palette';
 
@@ -35,20 +35,44 @@ export interface Colouring {
   rgb: Uint8Array;
   /** Category per point for categorical modes (−1: none); null for continuous ones. */
   category: Int32Array | null;
-  legend: { kind: 'categories'; items: LegendCategory[] } | { kind: 'ramp'; from: string; to: string; stops: RGB[]; missing: number; missingLabel: string };
+  legend:
+    | { kind: 'categories'; items: LegendCategory[]; /** Said above the list: how many papers lack the property (and are grey). */ note?: string }
+    | { kind: 'ramp'; from: string; to: string; stops: RGB[]; missing: number; missingLabel: string };
 }
 
-/** Viridis at 6 stops: perceptually even, readable for colour-blind viewers, on dark and light. */
-const VIRIDIS: RGB[] = [
-  [68, 1, 84],
-  [65, 68, 135],
-  [42, 120, 142],
-  [34, 168, 132],
-  [122, 209, 81],
-  [253, 231, 37],
-];
+export type Theme = 'dark' | 'light';
+/** The page's background in each theme (--bg in style.css): ramp colours must stand out from it. */
+export const THEME_BACKGROUND: Record<Theme, RGB> = { dark: [15, 18, 24], light: [246, 247, 249] };
 
-export function ramp(t: number, stops: RGB[] = VIRIDIS): RGB {
+/**
+ * Sequential ramps along viridis's hues (blue, teal, green, yellow), one per theme, each growing
+ * lighter from end to end (so the order reads without colour vision) and keeping at least 3:1
+ * contrast with its theme's background: viridis itself ends in a dark purple that vanishes on the
+ * dark theme and a pale yellow that vanishes on the light one.
+ */
+const RAMPS: Record<Theme, RGB[]> = {
+  dark: [
+    [100, 110, 235],
+    [40, 160, 200],
+    [60, 190, 120],
+    [170, 215, 60],
+    [253, 231, 37],
+  ],
+  light: [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 128, 140],
+    [60, 142, 70],
+    [120, 140, 20],
+    [170, 128, 0],
+  ],
+};
+
+export function rampStops(theme: Theme): RGB[] {
+  return RAMPS[theme];
+}
+
+export function ramp(t: number, stops: RGB[] = RAMPS.dark): RGB {
   const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
   const i = Math.min(stops.length - 2, Math.floor(x));
   const f = x - i;
@@ -70,7 +94,7 @@ function categorical(n: number, categoryOf: (i: number) => number, items: Omit<L
   return { rgb, category, legend: { kind: 'categories', items: listed } };
 }
 
-function continuous(n: number, valueOf: (i: number) => number | null, labels: (min: number, max: number) => [string, string], missingLabel: string): Colouring {
+function continuous(n: number, valueOf: (i: number) => number | null, labels: (min: number, max: number) => [string, string], missingLabel: string, stops: RGB[]): Colouring {
   const values = Array.from({ length: n }, (_, i) => valueOf(i));
   // A loop, not Math.min(...values): spreading a million arguments overflows the stack.
   let min = Infinity, max = -Infinity, present = 0;
@@ -82,9 +106,9 @@ function continuous(n: number, valueOf: (i: number) => number | null, labels: (m
   }
   if (present === 0) [min, max] = [0, 1];
   const rgb = new Uint8Array(n * 3);
-  values.forEach((v, i) => rgb.set(v === null ? NOISE_COLOUR : ramp(max > min ? (v - min) / (max - min) : 1), 3 * i));
+  values.forEach((v, i) => rgb.set(v === null ? NOISE_COLOUR : ramp(max > min ? (v - min) / (max - min) : 1, stops), 3 * i));
   const [from, to] = labels(min, max);
-  return { rgb, category: null, legend: { kind: 'ramp', from, to, stops: VIRIDIS, missing: n - present, missingLabel } };
+  return { rgb, category: null, legend: { kind: 'ramp', from, to, stops, missing: n - present, missingLabel } };
 }
 
 export interface ColourContext {
@@ -93,10 +117,15 @@ export interface ColourContext {
   topicTerms: TopicTerms[];
   /** Search score per paper index, when a search is active. */
   searchScores: Map<number, number> | null;
+  /** The corpus's source pages, for their names (a page not listed shows its id). */
+  sources?: readonly CorpusSource[];
+  /** The theme the map is shown on: ramps keep their contrast with its background. */
+  theme?: Theme;
 }
 
-export function colourBy(mode: ColourMode, { papers, topics, topicTerms, searchScores }: ColourContext): Colouring {
+export function colourBy(mode: ColourMode, { papers, topics, topicTerms, searchScores, sources: pages = [], theme = 'dark' }: ColourContext): Colouring {
   const n = papers.length;
+  const stops = RAMPS[theme];
   switch (mode) {
     case 'topic':
       return categorical(
@@ -120,20 +149,29 @@ export function colourBy(mode: ColourMode, { papers, topics, topicTerms, searchS
     }
     case 'year': {
       const years = [...new Set(papers.map((p) => p.year).filter((y): y is number => y !== null))].sort((a, b) => a - b);
-      const colourOfYear = (k: number) => ramp(years.length > 1 ? k / (years.length - 1) : 1);
-      return categorical(
+      const colourOfYear = (k: number) => ramp(years.length > 1 ? k / (years.length - 1) : 1, stops);
+      const colouring = categorical(
         n,
         (i) => (papers[i]!.year === null ? -1 : years.indexOf(papers[i]!.year!)),
         [...years.map((y, k) => ({ id: k, label: String(y), colour: colourOfYear(k) })), { id: -1, label: 'No year given', colour: NOISE_COLOUR }],
         colourOfYear,
       );
+      // Many listings print dates without a year: said first, or a mostly grey map looks broken.
+      const undated = papers.reduce((count, p) => count + (p.year === null ? 1 : 0), 0);
+      if (undated > 0 && colouring.legend.kind === 'categories') colouring.legend.note = `No year: ${undated.toLocaleString('en')} of ${n.toLocaleString('en')} papers (grey)`;
+      return colouring;
     }
     case 'source': {
       const sources = [...new Set(papers.flatMap((p) => p.sources))].sort();
+      const index = new Map(sources.map((s, k) => [s, k]));
+      const page = new Map(pages.map((p) => [p.id, p]));
       return categorical(
         n,
-        (i) => (papers[i]!.sources.length === 0 ? -1 : sources.indexOf(papers[i]!.sources[0]!)),
-        [...sources.map((s, k) => ({ id: k, label: s, colour: topicColour(k), detail: 'first listing page the paper was found on' })), { id: -1, label: 'Unknown page', colour: NOISE_COLOUR }],
+        (i) => (papers[i]!.sources.length === 0 ? -1 : index.get(papers[i]!.sources[0]!)!),
+        [
+          ...sources.map((s, k) => ({ id: k, label: page.get(s)?.name ?? s, colour: topicColour(k), detail: `${page.get(s)?.detail ?? s}. A paper found on several pages has the colour of the first` })),
+          { id: -1, label: 'Unknown page', colour: NOISE_COLOUR },
+        ],
         topicColour,
       );
     }
@@ -143,6 +181,7 @@ export function colourBy(mode: ColourMode, { papers, topics, topicTerms, searchS
         (i) => (papers[i]!.upvotes === null ? null : Math.log1p(papers[i]!.upvotes!)),
         (min, max) => [`${Math.round(Math.expm1(min))} upvotes`, `${Math.round(Math.expm1(max))} upvotes`],
         'no upvote count',
+        stops,
       );
     case 'search':
       return continuous(
@@ -150,6 +189,7 @@ export function colourBy(mode: ColourMode, { papers, topics, topicTerms, searchS
         (i) => searchScores?.get(i) ?? null,
         (min, max) => [`score ${min.toFixed(2)}`, `score ${max.toFixed(2)}`],
         searchScores ? 'not a hit' : 'no search yet',
+        stops,
       );
   }
 }

@@ -47,6 +47,12 @@ export class LassoOverlay {
     return this.tool;
   }
 
+  /** Takes the surface off the map (its listeners go with it): the next map brings its own. */
+  dispose(): void {
+    this.reset();
+    this.svg.remove();
+  }
+
   private local(event: PointerEvent): [number, number] {
     const rect = this.container.getBoundingClientRect();
     return [event.clientX - rect.left, event.clientY - rect.top];

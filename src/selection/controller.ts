@@ -42,6 +42,7 @@ export class SelectionController {
   private savedList: SavedSelection[] = [];
   /** The topics that colour the map. */
   private readonly colour: TopicLevel;
+  private disposed = false;
 
   constructor(
     private readonly corpus: Corpus,
@@ -51,6 +52,8 @@ export class SelectionController {
     private readonly open: (index: number) => void,
     /** Called after every change of the selection (the app recolours the map). */
     private readonly onChange: () => void,
+    /** The tool to start with: the one the user had on the previous map. */
+    tool: Tool = 'pan',
   ) {
     const n = entry.n;
     this.colour = colourTopics(entry);
@@ -58,7 +61,7 @@ export class SelectionController {
     this.index = buildGridIndex(entry.coords, n);
     this.overlay = new LassoOverlay(byId('map'), (polygon, modifiers) => this.lasso(polygon, modifiers));
     this.toolbar = new Toolbar((tool) => this.setTool(tool));
-    this.setTool('pan');
+    this.setTool(tool);
     this.panel = new SelectionPanel({
       open: (i) => this.open(i),
       zoomTo: () => this.map.fit(this.selection.indices()),
@@ -77,6 +80,20 @@ export class SelectionController {
   setTool(tool: Tool): void {
     this.overlay.setTool(tool);
     this.toolbar.show(tool);
+  }
+
+  get tool(): Tool {
+    return this.overlay.activeTool;
+  }
+
+  /**
+   * Lets go of the page when another map replaces this one: its overlay would stay over the map
+   * (swallowing drags while a selection tool is on) and its key listener would keep switching tools.
+   */
+  dispose(): void {
+    this.disposed = true;
+    this.overlay.dispose();
+    this.toolbar.dispose();
   }
 
   /** A finished lasso or rectangle, in screen pixels relative to the map. */
@@ -201,6 +218,8 @@ export class SelectionController {
 
   private async refreshSaved(): Promise<void> {
     this.savedList = this.saved ? await this.saved.list().catch(() => []) : [];
+    // The panel now belongs to the next map's controller.
+    if (this.disposed) return;
     this.panel.update(this.summary(), this.savedList);
   }
 

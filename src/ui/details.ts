@@ -41,7 +41,8 @@ export class DetailsPanel {
     private readonly onOpen: (index: number) => void,
   ) {}
 
-  show(paper: Paper, topicLabel: string | null, topicColour: string, neighbours: Neighbour[] = []): void {
+  /** `listedOn`: the names of the pages the paper was found on (its sources, named). */
+  show(paper: Paper, topicLabel: string | null, topicColour: string, neighbours: Neighbour[] = [], listedOn: string[] = paper.sources): void {
     const close = el('button', { className: 'icon-button close', text: '×', title: 'Close (Esc)', attrs: { 'aria-label': 'Close details' } });
     close.addEventListener('click', () => this.onClose());
     const topic = topicLabel
@@ -51,7 +52,8 @@ export class DetailsPanel {
       'dl',
       { className: 'facts' },
       el('dt', { text: 'Listed on' }),
-      el('dd', { text: paper.sources.length > 0 ? paper.sources.join(', ') : 'unknown' }),
+      // One line per page: names hold commas and middle dots of their own.
+      ...(listedOn.length > 0 ? listedOn.map((name) => el('dd', { text: name })) : [el('dd', { text: 'unknown' })]),
       el('dt', { text: 'Id' }),
       el('dd', { text: paper.id }),
       ...(paper.label ? [el('dt', { text: 'Label' }), el('dd', { text: paper.label })] : []),

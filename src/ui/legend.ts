@@ -38,10 +38,11 @@ export function renderLegend(mode: ColourMode, legend: Colouring['legend'], hidd
           el('span', { className: 'count', text: item.count.toLocaleString('en') }),
         );
         name.addEventListener('click', (event) => actions.select(item.id, { add: event.shiftKey, subtract: event.altKey }));
-        return el('li', { className: shown ? '' : 'hidden' }, toggle, name);
+        return el('li', { className: [shown ? '' : 'hidden', item.id < 0 ? 'noise' : ''].join(' ').trim() }, toggle, name);
       }),
       legend.items.length > MAX_ITEMS ? el('li', { className: 'more', text: `and ${(legend.items.length - MAX_ITEMS).toLocaleString('en')} more, smaller` }) : null,
     );
+    if (legend.note) body = el('div', {}, el('p', { className: 'missing', text: legend.note }), body);
   } else {
     const gradient = `linear-gradient(to right, ${legend.stops.map(cssColour).join(', ')})`;
     body = el(

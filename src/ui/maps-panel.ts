@@ -14,6 +14,9 @@ import { byId, el } from './dom';
 /** Models offered in the picker besides the embedded one (any other id can be typed). */
 const SUGGESTED_MODELS = ['Xenova/all-MiniLM-L6-v2', 'Xenova/bge-small-en-v1.5'];
 
+/** What a user can do with the model picker (how a site hosts a model is the README's business, not the user's). */
+const MODEL_HELP = 'Any model of the Hugging Face hub can be tried by its name (org/name): it is downloaded while you are online, unless this site hosts its own copy. If it cannot be loaded, the current map stays.';
+
 /** What building with these columns will do, in a sentence. */
 function buildPlan(map: ColumnMap): string {
   const positions = map.x !== null && map.y !== null;
@@ -200,7 +203,7 @@ export class MapsPanel {
       use.disabled = true;
       void this.actions.useModel(id).finally(() => !this.root.hidden && this.render());
     });
-    return el('div', { className: 'model' }, el('div', { className: 'row' }, select, use), other, problem, el('p', { className: 'meta', text: 'Self-hosted under models/<id>/ (npm run fetch-model), else fetched from the Hugging Face hub when online. If it cannot be loaded, the current map stays.' }));
+    return el('div', { className: 'model' }, el('div', { className: 'row' }, select, use), other, problem, el('p', { className: 'meta', text: MODEL_HELP }));
   }
 
   /** Reads a file in the import worker, then asks the user to confirm which columns are what. */

@@ -31,12 +31,18 @@ export class ProgressPanel {
   private readonly notes = el('div', { className: 'notes' });
   private readonly actions = el('div', { className: 'actions' });
 
-  constructor() {
+  /** `onStatus` hears every heading, so the page can say the same, in the same words, elsewhere (the top bar). */
+  constructor(private readonly onStatus: (status: string) => void = () => undefined) {
     this.root.replaceChildren(this.heading, this.device, el('ol', { className: 'stages' }), this.notes, this.actions);
   }
 
   private list(): HTMLElement {
     return this.root.querySelector('ol.stages')!;
+  }
+
+  private setHeading(text: string): void {
+    this.heading.textContent = text;
+    this.onStatus(text);
   }
 
   private setActions(...buttons: HTMLButtonElement[]): void {
@@ -46,7 +52,7 @@ export class ProgressPanel {
   start(papers: number, onCancel: () => void): void {
     this.root.hidden = false;
     this.root.dataset.state = 'running';
-    this.heading.textContent = `Building the map of ${papers} papers`;
+    this.setHeading(`Building the map of ${papers.toLocaleString('en')} papers…`);
     this.device.textContent = 'Choosing a device…';
     this.notes.replaceChildren();
     this.rows = new Map(
@@ -94,7 +100,7 @@ export class ProgressPanel {
 
   finish(totalMs: number): void {
     this.root.dataset.state = 'done';
-    this.heading.textContent = `Map built in ${formatMs(totalMs)}`;
+    this.setHeading(`Map built in ${formatMs(totalMs)}`);
     const hide = el('button', { className: 'button subtle', text: 'Hide' });
     hide.addEventListener('click', () => (this.root.hidden = true));
     this.setActions(hide);
@@ -119,7 +125,7 @@ export class ProgressPanel {
   cached(ms: number, builtOn: string): void {
     this.root.hidden = false;
     this.root.dataset.state = 'done';
-    this.heading.textContent = `Opened from this browser's cache in ${formatMs(ms)}`;
+    this.setHeading(`Opened from this browser's cache in ${formatMs(ms)}`);
     this.device.textContent = `Computed earlier on ${builtOn}; nothing was recomputed.`;
     this.list().replaceChildren();
     const hide = el('button', { className: 'button subtle', text: 'Hide' });
@@ -130,7 +136,7 @@ export class ProgressPanel {
   fail(message: string, onRetry: () => void): void {
     this.root.hidden = false;
     this.root.dataset.state = 'failed';
-    this.heading.textContent = 'The map could not be built';
+    this.setHeading('The map could not be built');
     for (const row of this.rows.values()) if (row.root.dataset.status === 'running') row.root.dataset.status = 'failed';
     this.notes.replaceChildren(el('p', { className: 'note error', text: message.charAt(0).toUpperCase() + message.slice(1) }));
     const retry = el('button', { className: 'button', text: 'Retry' });

@@ -34,6 +34,8 @@ export class SearchBox {
 
   constructor(private readonly actions: SearchActions) {
     const toggle = el('div', { className: 'modes', attrs: { role: 'group', 'aria-label': 'Search mode' } });
+    // A click on the toggle leaves the focus where it was: typing after it still goes into the box.
+    toggle.addEventListener('mousedown', (event) => event.preventDefault());
     for (const [mode, label, title] of [
       ['keyword', 'Words', 'Papers containing every word'],
       ['semantic', 'Meaning', 'Papers closest in meaning, by the map’s model'],

@@ -22,6 +22,7 @@ function icon(path: string): SVGSVGElement {
 export class Toolbar {
   private readonly root = byId('toolbar');
   private readonly buttons = new Map<Tool, HTMLButtonElement>();
+  private readonly onKey: (event: KeyboardEvent) => void;
 
   constructor(onTool: (tool: Tool) => void) {
     for (const { tool, label, path, key } of TOOLS) {
@@ -31,12 +32,18 @@ export class Toolbar {
     }
     const hint = el('span', { className: 'hint', text: 'Shift adds · Alt subtracts · Esc clears' });
     this.root.replaceChildren(...this.buttons.values(), hint);
-    document.addEventListener('keydown', (event) => {
+    this.onKey = (event) => {
       if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement || event.ctrlKey || event.metaKey) return;
       const match = TOOLS.find((t) => t.key === event.key.toLowerCase());
       if (match) onTool(match.tool);
-    });
+    };
+    document.addEventListener('keydown', this.onKey);
     this.root.hidden = false;
+  }
+
+  /** Stops answering keys; the buttons are replaced by the next toolbar's. */
+  dispose(): void {
+    document.removeEventListener('keydown', this.onKey);
   }
 
   show(tool: Tool): void {

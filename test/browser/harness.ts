@@ -28,8 +28,12 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves dist/ (or `root`, e.g. a copy of it standing for another deploy) under `base`. */
-export async function serveDist(options: { isolated?: boolean; base?: string; root?: string } = {}): Promise<StaticServer> {
+/**
+ * Serves dist/ (or `root`, e.g. a copy of it standing for another deploy) under `base`. A missing file
+ * is a plain-text 404, or with `fallback` the app's index.html with that status, as static hosts answer
+ * (`vite preview` and single-page-app hosts: 200; GitHub Pages and others: a 404 page).
+ */
+export async function serveDist(options: { isolated?: boolean; base?: string; root?: string; fallback?: 200 | 404 | ((path: string) => 200 | 404) } = {}): Promise<StaticServer> {
   const base = options.base ?? '/';
   const root = options.root ? join(options.root, '/') : DIST;
   const server: Server = createServer(async (req, res) => {
@@ -43,17 +47,22 @@ export async function serveDist(options: { isolated?: boolean; base?: string; ro
       res.writeHead(403).end();
       return;
     }
-    try {
-      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
+    const send = (status: number, file: string, body: Buffer) => {
       const headers: Record<string, string> = { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' };
       if (options.isolated) {
         headers['Cross-Origin-Opener-Policy'] = 'same-origin';
         headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
       }
-      res.writeHead(200, headers).end(body);
+      res.writeHead(status, headers).end(body);
+    };
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      send(200, file, await readFile(file));
     } catch {
-      res.writeHead(404).end('not found');
+      if (options.fallback) {
+        const page = join(root, 'index.html');
+        send(typeof options.fallback === 'function' ? options.fallback(path) : options.fallback, page, await readFile(page));
+      } else res.writeHead(404).end('not found');
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -400,7 +400,7 @@ describe('your own corpus', () => {
 
     await openApp(other, `${server.url}?device=wasm&corpus=data/missing.csv`);
     expect((await state(other)).corpusHash).toBe(shippedHash);
-    expect(await other.locator('#progress').textContent()).toMatch(/data\/missing\.csv could not be loaded.*404/);
+    expect(await other.locator('#progress').textContent()).toMatch(/data\/missing\.csv is not a corpus file \(the server answered HTTP 404 Not Found\)/);
     await other.context().close();
   });
 });

@@ -5,7 +5,8 @@ import { buildCorpus, corpusHash } from '../../src/corpus/build';
 import { mergeRecords } from '../../src/corpus/merge';
 import { paperId, titleKey } from '../../src/corpus/ids';
 import type { ListingRecord } from '../../src/corpus/listing';
-import { CorpusError, validateCorpus } from '../../src/corpus/load';
+import { checkSources, CorpusError, validateCorpus } from '../../src/corpus/load';
+import { nameSources, yearRange, type PageFacts } from '../../src/corpus/source-names';
 
 const dir = new URL('../../data/seeds/', import.meta.url).pathname;
 const pages = () => readdirSync(dir).map((f) => ({ id: basename(f, '.txt'), text: readFileSync(dir + f, 'utf8') }));
@@ -59,6 +60,13 @@ describe('the corpus built from the seeds', () => {
     expect(corpus.skipped).toEqual({});
   });
 
+  it('names every page by what it is and when, never by its file id', async () => {
+    const corpus = await buildCorpus(pages());
+    expect(corpus.sources.map((s) => s.name)).toEqual(['Daily Papers · Nov 20', 'Activation · 2021–2024', 'Daily Papers · Oct 31', 'Daily Papers · Mar 14', 'Daily Papers · Nov 3']);
+    // The page without a heading or date: its subject from its titles, its years from its papers (dated on other pages).
+    expect(corpus.sources[1]!.detail).toBe('146 papers (4 dated), from 2021–2024; title terms: activation, forward-forward algorithm, image super-resolution, inverse problems');
+  });
+
   it('is reproducible and matches the committed asset byte for byte', async () => {
     const { skipped, ...corpus } = await buildCorpus(pages().reverse());
     expect(skipped).toEqual({});
@@ -74,6 +82,43 @@ describe('the corpus built from the seeds', () => {
       if (p.date) expect(p.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       if (p.year !== null) expect(p.date).not.toBeNull();
     }
+  });
+});
+
+describe('naming source pages', () => {
+  const page = (over: Partial<PageFacts>): PageFacts => ({ heading: null, pageDate: null, titles: [], years: [], ...over });
+  const proteins = ['Folding Proteins with Attention', 'Designing Proteins at Scale', 'Language Models of Proteins', 'Robust Docking of Proteins'];
+  const speech = ['Speech Recognition at Scale', 'Streaming Speech Translation', 'Speech Enhancement with Diffusion', 'Robust Speech Models'];
+  const vision = ['Vision Transformers for Detection', 'Efficient Vision Backbones', 'Contrastive Vision Pretraining', 'Sparse Vision Models'];
+
+  it('says what a page is (its heading, else its own subject) and when (its date, else its years)', () => {
+    const names = nameSources([
+      page({ heading: 'Daily Papers', pageDate: 'Nov 20', titles: proteins, years: [2023] }),
+      page({ titles: speech, years: [2024, 2021, 2022] }),
+      page({ titles: vision }),
+    ]);
+    expect(names.map((n) => n.name)).toEqual(['Daily Papers · Nov 20', 'Speech · 2021–2024', 'Vision']);
+    expect(names[1]!.detail).toBe('4 papers (3 dated), from 2021–2024; title terms: speech');
+    expect(names[0]!.detail).toMatch(/^4 papers \(1 dated\), from 2023; title terms: proteins/);
+  });
+
+  it('gives two pages alike in heading and date names of their own', () => {
+    const names = nameSources([page({ heading: 'Daily Papers', pageDate: 'Nov 20' }), page({ heading: 'Daily Papers', pageDate: 'Nov 20' }), page({})]);
+    expect(names.map((n) => n.name)).toEqual(['Daily Papers · Nov 20', 'Daily Papers · Nov 20 (2)', 'Listing page']);
+  });
+
+  it('writes a year range with an en dash, one year alone', () => {
+    expect(yearRange([])).toBeNull();
+    expect(yearRange([2024, 2024])).toBe('2024');
+    expect(yearRange([2024, 2016, 2020])).toBe('2016–2024');
+  });
+
+  it('keeps what can be shown of a file\'s page list, and drops the rest', () => {
+    expect(checkSources('pages')).toEqual([]);
+    expect(checkSources([null, { name: 'no id' }, { id: 'a', name: 5, detail: '  ' }, { id: 'b', name: '<b>B</b> · Nov 3', layout: 'lines', pageDate: 'Nov 3', records: 4 }])).toEqual([
+      { id: 'a', layout: 'blocks', pageDate: null, records: 0 },
+      { id: 'b', name: '<b>B</b> · Nov 3', layout: 'lines', pageDate: 'Nov 3', records: 4 },
+    ]);
   });
 });
 

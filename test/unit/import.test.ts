@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusHash } from '../../src/corpus/build';
 import { paperId } from '../../src/corpus/ids';
-import { buildImport, guessColumns, ImportError, rowsToCorpus, type ColumnMap, type ImportLimits } from '../../src/corpus/import';
+import { buildImport, guessColumns, ImportError, nameRows, rowsToCorpus, type ColumnMap, type ImportLimits } from '../../src/corpus/import';
 import { parseDate } from '../../src/corpus/import-cells';
 import { detectFormat } from '../../src/corpus/import-formats';
 import { openSource, readTable, readText } from '../../src/corpus/import-read';
@@ -176,12 +176,14 @@ describe('JSONL and JSON files', () => {
 
   it('takes a Papermap corpus file as it is, with the hash of the shipped corpus', async () => {
     const bytes = readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url));
-    const shipped = JSON.parse(bytes.toString('utf8')) as { hash: string; papers: unknown[] };
+    const shipped = JSON.parse(bytes.toString('utf8')) as { hash: string; papers: unknown[]; sources: unknown[] };
     const table = await read('corpus.json', bytes, 1 << 16);
     expect(table.papermap).toBe(true);
     const { corpus } = await buildImport(table, NO_COLUMNS);
     expect(corpus.papers).toEqual(shipped.papers);
     expect(corpus.hash).toBe(shipped.hash);
+    // Its pages keep their names.
+    expect(corpus.sources).toEqual(shipped.sources);
   });
 
   it('accepts an object holding a "papers" list, and stringifies numbers given as titles', async () => {
@@ -306,6 +308,37 @@ describe('CSV rows that do not fit the header', () => {
 
   it('stops at a quote that is never closed', async () => {
     expect(await failure(importText('q.csv', 'title,abstract\nA,a\n"B,b\nC,c\n'))).toMatch(/^The quotes in row 3 are not closed/);
+  });
+
+  it('names a row once, however many quote errors it has', async () => {
+    expect(await failure(importText('q.csv', 'title,abstract\nA,"a"b"c"d\nB,b\n'))).toBe(
+      'The quotes in row 2 are not closed or are followed by other text, so their fields cannot be separated: fix the quoting of that row.',
+    );
+  });
+});
+
+describe('naming rows in messages', () => {
+  it('names each row once, in order, and counts the rest once each', () => {
+    expect(nameRows([3], 'row')).toBe('row 3');
+    expect(nameRows([2, 2, 2], 'line')).toBe('line 2');
+    expect(nameRows([4, 4, 4, 4, 4, 9, 9, 132], 'row')).toBe('rows 4, 9 and 132');
+    // 137 errors on 28 rows (4 to 31): five named, 23 more.
+    expect(nameRows(Array.from({ length: 137 }, (_, i) => 4 + Math.floor(i / 5)), 'row')).toBe('rows 4, 5, 6, 7, 8 and 23 more');
+  });
+});
+
+describe('a web page where a corpus file was expected', () => {
+  it('is recognised by its first tag, whatever the file is called', async () => {
+    const page = '\ufeff\n  <!DOCTYPE html>\n<html lang="en"><head><title>Papermap</title></head><body><p class="x">"quoted" text</p></body></html>\n';
+    for (const name of ['missing.csv', 'papers.jsonl', 'papers.json']) {
+      expect(await failure(readText(page, { name }))).toBe('The file is a web page (HTML), not a corpus file: Papermap reads CSV, TSV, JSON and JSONL files.');
+    }
+    expect(await failure(readText('<html>\n<body>hi</body></html>', { name: 'x.csv' }))).toMatch(/^The file is a web page/);
+  });
+
+  it('leaves a CSV whose text mentions tags alone', async () => {
+    const { corpus } = await importText('tags.csv', 'title,abstract\n<html> in titles,We study <b> tags.\n');
+    expect(corpus.papers[0]!.title).toBe('<html> in titles');
   });
 });
 
@@ -493,8 +526,14 @@ describe('opening a Blob or a URL', () => {
   let server: Server;
   let base: string;
   beforeAll(async () => {
+    const page = '<!doctype html><html><body>Papermap</body></html>';
     server = createServer((request, response) => {
       if (request.url === '/data/papers.csv') response.writeHead(200, { 'content-type': 'text/csv' }).end(fixture('papers.csv'));
+      // A single-page-app host answers any path with its page; others have a 404 page.
+      else if (request.url === '/app/missing.csv') response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+      else if (request.url === '/pages/missing.csv') response.writeHead(404, 'Not Found', { 'content-type': 'text/html' }).end(page);
+      else if (request.url === '/picture.csv') response.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+      else if (request.url === '/busy.csv') response.writeHead(503, 'Service Unavailable').end();
       else response.writeHead(404, 'Not Found').end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -518,11 +557,18 @@ describe('opening a Blob or a URL', () => {
   });
 
   it('says which HTTP status a failed fetch got, and when the server cannot be reached', async () => {
-    expect(await failure(openSource(`${base}/missing.csv`))).toBe(`The corpus could not be fetched from ${base}/missing.csv: the server answered HTTP 404 Not Found.`);
+    expect(await failure(openSource(`${base}/missing.csv`))).toBe(`${base}/missing.csv is not a corpus file (the server answered HTTP 404 Not Found): check the address.`);
+    expect(await failure(openSource(`${base}/busy.csv`))).toBe(`${base}/busy.csv could not be fetched (the server answered HTTP 503 Service Unavailable): try again later.`);
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/papers.csv`;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     expect(await failure(openSource(url))).toMatch(/^The corpus could not be fetched from http:\/\/127\.0\.0\.1:\d+\/papers\.csv \(.*ECONNREFUSED.*\): check the address/);
+  });
+
+  it('says when the server answers with a web page or another kind of file, before reading it', async () => {
+    expect(await failure(openSource(`${base}/app/missing.csv`))).toBe(`${base}/app/missing.csv is not a corpus file (the server returned a web page, HTTP 200): check the address.`);
+    expect(await failure(openSource(`${base}/pages/missing.csv`))).toBe(`${base}/pages/missing.csv is not a corpus file (the server returned a web page, HTTP 404): check the address.`);
+    expect(await failure(openSource(`${base}/picture.csv`))).toBe(`${base}/picture.csv is not a corpus file (the server returned an image, image/png): check the address.`);
   });
 });

@@ -59,6 +59,7 @@ describe('real seed pages', () => {
   it('parses a block page with footers, skipping the page chrome', () => {
     const page = parseListing(seed('000'));
     expect(page.pageDate).toBe('Nov 20');
+    expect(page.heading).toBe('Daily Papers');
     expect(page.skipped).toEqual([]);
     const first = page.records[0]!;
     expect(first.title).toBe('AP: Selective Activation for De-sparsifying Pruned Neural Networks');
@@ -80,6 +81,8 @@ describe('real seed pages', () => {
   it('parses a block page that has no footers at all', () => {
     const page = parseListing(seed('003'));
     expect(page.layout).toBe('blocks');
+    // Its heading was not dumped, but the Daily Papers byline was.
+    expect(page.heading).toBe('Daily Papers');
     expect(page.records.length).toBe(68);
     expect(page.records.every((r) => r.authors === null && r.abstract.length > 100)).toBe(true);
     expect(page.records[0]!.title).toBe('Robust Representation Consistency Model via Contrastive Denoising');
@@ -88,6 +91,8 @@ describe('real seed pages', () => {
   it('parses the alternating-lines page and unglues the first title from "Subscribe"', () => {
     const page = parseListing(seed('001'));
     expect(page.layout).toBe('lines');
+    expect(page.heading).toBeNull();
+    expect(page.pageDate).toBeNull();
     expect(page.records[0]!.title).toBe('Mesa: A Memory-saving Training Framework for Transformers');
     expect(page.records.length).toBe(146);
     expect(page.records.every((r) => r.abstract.length > r.title.length)).toBe(true);
