@@ -385,7 +385,8 @@ describe('your own corpus', () => {
       await page.locator('#maps button', { hasText: 'Build map' }).click();
       await mapChanged(page, before);
       expect((await state(page)).papers).toBe(5);
-      expect(await page.locator('#progress').textContent()).toMatch(/shortened|cut|characters/i);
+      // The import's warnings join the panel once the map is saved, after it is drawn.
+      await expect.poll(() => page.locator('#progress').textContent()).toMatch(/shortened|cut|characters/i);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

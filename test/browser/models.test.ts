@@ -85,7 +85,9 @@ describe('choosing a model by id', () => {
     expect(new URL(page.url()).searchParams.get('model')).toBe(SELF_HOSTED);
     expect(await page.locator('#summary').textContent()).toContain(SELF_HOSTED);
 
-    // Back to the embedded model: its map is still cached, separately from the other model's.
+    // Back to the embedded model: its map is still cached, separately from the other model's. (The panel
+    // is drawn again for the new map once it is saved: wait for that, or the choice lands on the old one.)
+    await expect.poll(() => page.locator('#maps select[aria-label="Model"]').inputValue(), { timeout: 30_000 }).toBe(SELF_HOSTED);
     await page.locator('#maps select[aria-label="Model"]').selectOption(DEFAULT_MODEL_ID);
     await page.locator('#maps button', { hasText: 'Use model' }).click();
     await expect.poll(async () => (await state()).model).toBe(DEFAULT_MODEL_ID);
