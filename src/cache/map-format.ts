@@ -5,7 +5,7 @@
  *   coords float32 × 2n | topics int32 × n per level | scales float32 × n | centre float32 × dims | codes int8 × n·dims
  *
  * (4-byte parts first, so each is aligned whatever n and dims are). 408 bytes a paper at 384 dims
- * with three topic levels (152 at the shipped model's 128), against 1,556 (532) for the float32
+ * with three topic levels (the embedded model's maps, 320 + 64 dims), against 1,556 for the float32
  * arrays of the previous format.
  *
  * The part is a Blob. Measured in Chromium 156 (100,000 × 384, fresh browser, medians of 5): the

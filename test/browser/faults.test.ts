@@ -111,7 +111,7 @@ describe('storage faults: the map still shows, a message says it is not cached, 
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
-    // Less than the shipped corpus's stored map (about 52 KB: 336 papers × 128-d int8 vectors, coordinates, topics).
+    // Less than the shipped corpus's stored map (its int8 vectors alone are 336 × 384 bytes, and the corpus fit is kept beside them).
     await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(server.url).origin, quotaSize: 32 * 1024 });
     await page.goto(`${server.url}?device=wasm`);
     expect(await readyOutcome(page)).toBe('ready');
