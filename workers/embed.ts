@@ -10,6 +10,7 @@
  */
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { DEFAULT_MODEL_ID } from '../src/model/models';
+import type { CorpusFitHint } from '../src/model/corpus-fit';
 import { ORT_FILES, wasmThreads } from '../src/ort-files';
 import type { Device, PartialEmbedding } from './messages';
 
@@ -151,7 +152,7 @@ export class Embedder {
    * they are. `queryIgnores`: leading dimensions a search query leaves out (the embedded model's field
    * block, papermap.fit.fieldDims: it groups papers by field, which a short query cannot say).
    */
-  get corpusFit(): { dims: number; queryIgnores: number } | null {
+  get corpusFit(): CorpusFitHint | null {
     const config = this.extractor.model.config as unknown as { papermap?: { corpus_fit?: { dims?: unknown }; fit?: { fieldDims?: unknown } } };
     const hint = config.papermap?.corpus_fit;
     const field = config.papermap?.fit?.fieldDims;

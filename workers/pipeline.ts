@@ -10,7 +10,7 @@ import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/gpu/webgpu-
 import type { KnnGraph } from '../src/math/knn';
 import { topicLevels } from '../src/math/topics';
 import { quantiseRows } from '../src/cache/quantise';
-import { blendWithFit, fitCorpus, DEFAULT_CORPUS_FIT, type CorpusFit } from '../src/model/corpus-fit';
+import { blendWithFit, fitCorpus, DEFAULT_CORPUS_FIT, type CorpusFit, type CorpusFitHint } from '../src/model/corpus-fit';
 import { chooseDevice, probeAdapter } from './device';
 import { Embedder, GpuFailure } from './embed';
 import type { Device, PipelineResult, RunRequest, Stage, WorkerMessage } from './messages';
@@ -62,7 +62,7 @@ const LAYOUT_PREVIEW_EVERY = 50;
 type Timed = <T>(stage: Stage, work: () => Promise<T> | T) => Promise<T>;
 
 /** Loads the model on the chosen device and embeds every text (continuing a resumed run). */
-async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device; fitHint: { dims: number; queryIgnores: number } | null }> {
+async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device; fitHint: CorpusFitHint | null }> {
   const n = request.texts.length;
   const choice = request.resume
     ? { device: 'wasm' as const, reason: 'continuing on WASM after WebGPU failed', adapter: null }
@@ -100,7 +100,7 @@ async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warning
  * Blends the corpus's own latent space into the model's vectors when the model asks for it (the
  * embedded static model does; a pretrained transformer's vectors are used as they are).
  */
-async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Array; dims: number; fitHint: { dims: number; queryIgnores: number } | null }, emit: Emit, timed: Timed): Promise<{ vectors: Float32Array; dims: number; fit: CorpusFit | null }> {
+async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Array; dims: number; fitHint: CorpusFitHint | null }, emit: Emit, timed: Timed): Promise<{ vectors: Float32Array; dims: number; fit: CorpusFit | null }> {
   const n = request.texts.length;
   const skip = (reason: string) => {
     emit({ type: 'stage-skipped', stage: 'fit', reason });

@@ -119,8 +119,19 @@ export function corpusVector(fit: CorpusFit, column: Map<string, number>, text: 
   return out;
 }
 
+/** What a model's config.json asks of the fit (see workers/embed.ts): its dimensions, and the leading dims a query leaves out. */
+export interface CorpusFitHint {
+  dims: number;
+  queryIgnores: number;
+}
+
+const columnsOfFit = new WeakMap<CorpusFit, Map<string, number>>();
+
+/** Each term's column, made once per fit: every search query of a map reads it. */
 export function termColumns(fit: CorpusFit): Map<string, number> {
-  return new Map(fit.terms.map((w, c) => [w, c]));
+  let columns = columnsOfFit.get(fit);
+  if (!columns) columnsOfFit.set(fit, (columns = new Map(fit.terms.map((w, c) => [w, c]))));
+  return columns;
 }
 
 /**
