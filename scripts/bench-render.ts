@@ -11,7 +11,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium, serveDist } from '../test/browser/harness';
+import { foldProgress, launchChromium, serveDist } from '../test/browser/harness';
 import { cachedBigCorpus } from '../test/support/big-corpus';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -147,7 +147,7 @@ try {
     const firstFrameS = (Date.now() - t1) / 1000;
     const state = await page.evaluate(() => window.papermap.state());
     if (state.papers !== n) throw new Error(`expected ${n} papers on the map, got ${state.papers} (${state.error ?? 'no error'})`);
-    await page.locator('#progress button', { hasText: 'Hide' }).click({ timeout: 300_000 });
+    await foldProgress(page);
     const overview = await page.evaluate(() => window.papermap.view());
     await page.waitForTimeout(500);
     const idle = stats(await frameTimes(page, () => page.waitForTimeout(1500)));

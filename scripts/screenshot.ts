@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, serveDist, waitReady } from '../test/browser/harness';
+import { foldProgress, launchChromium, serveDist, waitReady } from '../test/browser/harness';
 
 const outDir = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'docs';
 const device = process.argv.find((a) => a.startsWith('--device='))?.slice(9) === 'webgpu' ? 'webgpu' : 'wasm';
@@ -36,7 +36,7 @@ try {
   await page.screenshot({ path: join(outDir, `details-${scheme}.png`) });
   await page.keyboard.press('Escape');
   await page.keyboard.press('Escape');
-  await page.locator('#progress button', { hasText: 'Hide' }).click();
+  await foldProgress(page);
   // A lasso around the busiest part of the middle of the map.
   await page.keyboard.press('l');
   const [cx, cy] = await page.evaluate(() => {

@@ -35,6 +35,7 @@ import { OfflineStatusView } from './ui/offline-status';
 import { MapsPanel } from './ui/maps-panel';
 import { startOfflineCache, type OfflineStatus } from './offline';
 import { byId } from './ui/dom';
+import { panelInsets } from './map/free-area';
 import type { PapermapApi, PapermapState } from './api';
 import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type Device, type DevicePreference, type GivenGeometry, fileGeometry, type SimulatedFault, type Stage } from '../workers/messages';
 
@@ -43,23 +44,6 @@ const NEIGHBOURS = 8;
 /** Semantic search highlights this many nearest papers. */
 const SEMANTIC_HITS = 25;
 
-/**
- * How far the open panels among `ids` reach into the map from its left and right edges (CSS pixels):
- * a panel whose middle is in the left half covers up to its right edge, one in the right half from its left edge.
- */
-function coveredSides(map: HTMLElement, ids: string[]): { left: number; right: number } {
-  const box = map.getBoundingClientRect();
-  let left = 0;
-  let right = 0;
-  for (const id of ids) {
-    const panel = document.getElementById(id);
-    if (!panel || panel.hidden || panel.offsetParent === null) continue;
-    const r = panel.getBoundingClientRect();
-    if ((r.left + r.right) / 2 < box.left + box.width / 2) left = Math.max(left, r.right - box.left);
-    else right = Math.max(right, box.right - r.left);
-  }
-  return { left, right };
-}
 /** Above this many papers search by meaning compares vectors only: the word index would cost seconds and memory. */
 const LEXICAL_MAX_PAPERS = 200_000;
 
@@ -213,7 +197,7 @@ export class App {
         const members = this.selection?.selectTopic(label.topic, modifiers, label.level) ?? [];
         if (!modifiers.add && !modifiers.subtract) this.map.fit(members);
       },
-      coveredSides: () => coveredSides(byId('map'), ['legend', 'selection', 'results']),
+      covered: () => panelInsets(byId('map')),
       onView: () => {
         this.scheduleLabels();
         // Panning and zooming replace the URL (after a pause) rather than filling the history.
@@ -517,8 +501,9 @@ export class App {
     this.entry = entry;
     const t0 = performance.now();
     this.colouring = this.computeColouring(entry);
-    // The legend first: the map is framed in the area it leaves free.
+    // The legend first and the progress folded: the map is framed in the area they leave free.
     this.showLegend();
+    this.progress.settle();
     await this.map.setData({ coords: entry.coords, colours: pointColours(this.colouring.rgb), focus: null }, { fit: true });
     this.timings.render = performance.now() - t0;
     // Searching a big map as one types would stall on every keystroke: it waits for a pause instead.

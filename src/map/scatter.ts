@@ -9,6 +9,7 @@ import { LABEL_FONT, type PlacedLabel } from './topic-labels';
 import { nearestPoint } from './hover';
 import { PointsLayer } from './points-layer';
 import { buildGridIndex, type GridIndex } from '../math/lasso';
+import type { Insets } from './free-area';
 
 export interface Modifiers {
   add: boolean;
@@ -22,10 +23,10 @@ export interface ScatterCallbacks {
   /** After every change of view (pan, zoom, fit). */
   onView(): void;
   /**
-   * Pixels on the left and right of the map that panels cover, so a fit frames the points in the free
-   * area between them (a map centred on the whole window hides a third of it under the legend).
+   * Pixels at each edge of the map that panels and bars cover, so a fit frames the points in the free
+   * area (a map centred on the whole window hides a third of it under the legend).
    */
-  coveredSides?(): { left: number; right: number };
+  covered?(): Insets;
 }
 
 export interface MapView {
@@ -94,8 +95,8 @@ interface PointBuffers {
 }
 
 const VIEW_ID = 'map';
-/** Pixels the top bar covers at the top of the map (and the tool bar at the bottom). */
-const BAR_CLEARANCE = 76;
+/** Pixels kept clear around the framed points, beyond what the panels cover. */
+const FIT_MARGIN = 16;
 
 export class ScatterMap {
   private readonly deck: Deck<OrthographicView>;
@@ -348,9 +349,29 @@ export class ScatterMap {
     return this.shown;
   }
 
-  /** Frames all points (or only the given ones) with a margin. */
+  /** Frames all points (or only the given ones, moving there) in the area the panels leave free. */
   fit(indices: ArrayLike<number> | null = null): void {
-    if (!this.data) return;
+    const frame = this.framing(indices);
+    if (!frame) return;
+    if (indices) {
+      this.moveTo(frame.centre, Math.min(frame.zoom, (this.viewState.maxZoom as number | undefined) ?? Infinity));
+      return;
+    }
+    this.fitZoom = frame.zoom;
+    this.viewState = { target: [frame.centre[0], frame.centre[1], 0], zoom: frame.zoom, minZoom: frame.zoom - 2, maxZoom: frame.zoom + 8 };
+    this.deck.setProps({ viewState: this.viewState });
+    this.callbacks.onView();
+  }
+
+  /** Back to the whole map, framed in the area the panels leave free now (the Fit button). */
+  fitAll(): void {
+    const frame = this.framing(null);
+    if (frame) this.moveTo(frame.centre, frame.zoom);
+  }
+
+  /** The view that shows these points (all when null) in the free area: its centre and zoom. */
+  private framing(indices: ArrayLike<number> | null): { centre: [number, number]; zoom: number } | null {
+    if (!this.data) return null;
     const { coords } = this.data;
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     const count = indices ? indices.length : coords.length / 2;
@@ -361,30 +382,24 @@ export class ScatterMap {
       minY = Math.min(minY, coords[2 * i + 1]!);
       maxY = Math.max(maxY, coords[2 * i + 1]!);
     }
-    if (count === 0) return;
+    if (count === 0) return null;
     const width = this.container.clientWidth || 800;
     const height = this.container.clientHeight || 600;
     // A single point or a tight group still gets some context around it.
     const spanX = Math.max(maxX - minX, 0.5);
     const spanY = Math.max(maxY - minY, 0.5);
-    // Room above and below for the top bar (and, symmetrically, the tool bar), so no point hides under them;
-    // and beside the panels, unless they would leave less than half the width.
-    const usableHeight = Math.max(height * 0.5, height - 2 * BAR_CLEARANCE);
-    const covered = this.callbacks.coveredSides?.() ?? { left: 0, right: 0 };
-    const sides = covered.left + covered.right > width / 2 ? { left: 0, right: 0 } : covered;
-    const usableWidth = width - sides.left - sides.right;
-    const maxZoom = (this.viewState.maxZoom as number | undefined) ?? Infinity;
-    const zoom = Math.min(Math.log2(Math.min((usableWidth * 0.9) / spanX, (usableHeight * 0.95) / spanY)), indices ? maxZoom : Infinity);
+    // The free area: what the panels leave, unless they leave less than a quarter of a direction (then
+    // the points are better behind a panel than squeezed into a sliver).
+    const covered = this.callbacks.covered?.() ?? { top: 0, right: 0, bottom: 0, left: 0 };
+    const [left, right] = covered.left + covered.right > width * 0.75 ? [0, 0] : [covered.left, covered.right];
+    const [top, bottom] = covered.top + covered.bottom > height * 0.75 ? [0, 0] : [covered.top, covered.bottom];
+    const freeWidth = Math.max(1, width - left - right - 2 * FIT_MARGIN);
+    const freeHeight = Math.max(1, height - top - bottom - 2 * FIT_MARGIN);
+    const zoom = Math.log2(Math.min(freeWidth / spanX, freeHeight / spanY));
     // The view's target is the window's centre: shift it so the points sit in the middle of the free area.
-    const centre: [number, number] = [(minX + maxX) / 2 - (sides.left - sides.right) / 2 / 2 ** zoom, (minY + maxY) / 2];
-    if (indices) {
-      this.moveTo(centre, zoom);
-      return;
-    }
-    this.fitZoom = zoom;
-    this.viewState = { target: [centre[0], centre[1], 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8 };
-    this.deck.setProps({ viewState: this.viewState });
-    this.callbacks.onView();
+    const scale = 2 ** zoom;
+    const centre: [number, number] = [(minX + maxX) / 2 - (left - right) / 2 / scale, (minY + maxY) / 2 - (top - bottom) / 2 / scale];
+    return { centre, zoom };
   }
 
   /** Where point i is on screen, in CSS pixels relative to the map's top-left corner. */

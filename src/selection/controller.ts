@@ -60,7 +60,7 @@ export class SelectionController {
     this.selection = new Selection(n);
     this.index = buildGridIndex(entry.coords, n);
     this.overlay = new LassoOverlay(byId('map'), (polygon, modifiers) => this.lasso(polygon, modifiers));
-    this.toolbar = new Toolbar((tool) => this.setTool(tool));
+    this.toolbar = new Toolbar((tool) => this.setTool(tool), () => this.map.fitAll());
     this.setTool(tool);
     this.panel = new SelectionPanel({
       open: (i) => this.open(i),

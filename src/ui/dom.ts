@@ -29,3 +29,32 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
+
+/**
+ * A button that folds a panel to its header line and back: the panel's `data-collapsed` says which
+ * (style.css hides the rest), and the button says what a click will do.
+ */
+export function foldButton(panel: HTMLElement, name: string, onChange: (collapsed: boolean) => void = () => undefined): HTMLButtonElement {
+  const button = el('button', { className: 'icon-button fold', attrs: { type: 'button' } });
+  button.addEventListener('click', () => {
+    setFolded(panel, panel.dataset.collapsed !== 'true');
+    onChange(panel.dataset.collapsed === 'true');
+  });
+  button.dataset.name = name;
+  panel.dataset.collapsed ??= 'false';
+  syncFold(panel, button);
+  return button;
+}
+
+export function setFolded(panel: HTMLElement, collapsed: boolean): void {
+  panel.dataset.collapsed = String(collapsed);
+  const button = panel.querySelector<HTMLButtonElement>(':scope > header > .fold');
+  if (button) syncFold(panel, button);
+}
+
+function syncFold(panel: HTMLElement, button: HTMLButtonElement): void {
+  const collapsed = panel.dataset.collapsed === 'true';
+  button.setAttribute('aria-expanded', String(!collapsed));
+  button.setAttribute('aria-label', `${collapsed ? 'Show' : 'Hide'} ${button.dataset.name}`);
+  button.title = `${collapsed ? 'Show' : 'Hide'} ${button.dataset.name}`;
+}

@@ -1,16 +1,20 @@
 /**
  * The legend: what the colours mean in the current colour mode. Categories can be hidden from the
  * map (the eye) or selected (click the name; Shift adds, Alt subtracts); ramps show their range.
+ * It folds to its colour-by line (folded from the start on a phone, where the map needs the room).
  */
 import { COLOUR_MODES, type ColourMode, type Colouring } from '../map/colour-modes';
 import { cssColour } from '../map/palette';
-import { byId, el } from './dom';
+import { byId, el, foldButton } from './dom';
 
 export interface LegendActions {
   setMode(mode: ColourMode): void;
   toggle(category: number): void;
   select(category: number, modifiers: { add: boolean; subtract: boolean }): void;
 }
+
+/** Screens where the legend starts folded (style.css's phone layout). */
+const PHONE = '(max-width: 640px)';
 
 /** Categories listed at most: a file's label column may have thousands of values. */
 const MAX_ITEMS = 100;
@@ -20,7 +24,8 @@ export function renderLegend(mode: ColourMode, legend: Colouring['legend'], hidd
   const root = byId('legend');
   const picker = el('select', { attrs: { 'aria-label': 'Colour by' } }, ...COLOUR_MODES.filter((m) => modes.includes(m.mode)).map(({ mode: m, label }) => el('option', { text: label, attrs: { value: m, ...(m === mode ? { selected: '' } : {}) } })));
   picker.addEventListener('change', () => actions.setMode(picker.value as ColourMode));
-  const header = el('header', {}, el('h3', { text: 'Colour by' }), picker);
+  root.dataset.collapsed ??= String(matchMedia(PHONE).matches);
+  const header = el('header', {}, el('h3', { text: 'Colour by' }), picker, foldButton(root, 'the legend'));
 
   let body: HTMLElement;
   if (legend.kind === 'categories') {

@@ -121,6 +121,8 @@ export class MapsPanel {
       const open = el('button', { className: 'corpus', attrs: { 'aria-current': String(active), ...(hash ? { 'data-hash': hash } : { 'data-shipped': '' }) } }, el('span', { className: 'name', text: name }), el('span', { className: 'meta', text: detail }));
       open.disabled = active;
       open.addEventListener('click', async () => {
+        // The panel gives the map back while it is built (it would cover the legend and the results).
+        this.close();
         await this.actions.openCorpus(hash);
         if (!this.root.hidden) await this.render();
       });
@@ -173,6 +175,7 @@ export class MapsPanel {
       const embed = el('button', { className: 'button', text: 'Embed the texts' });
       embed.addEventListener('click', () => {
         embed.disabled = true;
+        this.close();
         void this.actions.embedTexts().finally(() => !this.root.hidden && this.render());
       });
       return el(
@@ -201,6 +204,7 @@ export class MapsPanel {
       }
       if (id === current.modelId) return;
       use.disabled = true;
+      this.close();
       void this.actions.useModel(id).finally(() => !this.root.hidden && this.render());
     });
     return el('div', { className: 'model' }, el('div', { className: 'row' }, select, use), other, problem, el('p', { className: 'meta', text: MODEL_HELP }));
@@ -274,6 +278,7 @@ export class MapsPanel {
     job.close();
     this.job = null;
     this.importArea.replaceChildren();
+    this.close();
     await this.actions.openImport(result, name);
     await this.render();
   }

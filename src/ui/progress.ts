@@ -1,10 +1,12 @@
 /**
  * The pipeline panel: each stage with its count (embed n/N, layout epoch e/E), a bar, and its time;
  * the device in use; cancel while running; the error and a retry button when a run fails.
+ * Once the map is ready it folds to its one-line heading (reopened by its button), so it does not sit
+ * on the map; a warning or a failure keeps it open.
  */
 import type { DeviceChoice, Stage } from '../../workers/messages';
 import { STAGES } from '../../workers/messages';
-import { byId, el, formatMs } from './dom';
+import { byId, el, foldButton, formatMs, setFolded } from './dom';
 
 const STAGE_NAMES: Record<Stage, string> = {
   model: 'Load model',
@@ -33,7 +35,12 @@ export class ProgressPanel {
 
   /** `onStatus` hears every heading, so the page can say the same, in the same words, elsewhere (the top bar). */
   constructor(private readonly onStatus: (status: string) => void = () => undefined) {
-    this.root.replaceChildren(this.heading, this.device, el('ol', { className: 'stages' }), this.notes, this.actions);
+    this.root.replaceChildren(el('header', {}, this.heading, foldButton(this.root, 'the build details')), this.device, el('ol', { className: 'stages' }), this.notes, this.actions);
+  }
+
+  /** Folds the panel to its heading once the map is ready, unless a note there is worth reading. */
+  settle(): void {
+    setFolded(this.root, this.notes.querySelector('.warning, .error') === null);
   }
 
   private list(): HTMLElement {
@@ -52,6 +59,7 @@ export class ProgressPanel {
   start(papers: number, onCancel: () => void): void {
     this.root.hidden = false;
     this.root.dataset.state = 'running';
+    setFolded(this.root, false);
     this.setHeading(`Building the map of ${papers.toLocaleString('en')} papers…`);
     this.device.textContent = 'Choosing a device…';
     this.notes.replaceChildren();
@@ -78,6 +86,7 @@ export class ProgressPanel {
   note(text: string, kind: 'info' | 'warning' = 'info'): void {
     this.root.hidden = false;
     this.notes.append(el('p', { className: `note ${kind}`, text }));
+    if (kind === 'warning') setFolded(this.root, false);
   }
 
   progress(stage: Stage, done: number, total: number, unitName?: string): void {
@@ -101,9 +110,8 @@ export class ProgressPanel {
   finish(totalMs: number): void {
     this.root.dataset.state = 'done';
     this.setHeading(`Map built in ${formatMs(totalMs)}`);
-    const hide = el('button', { className: 'button subtle', text: 'Hide' });
-    hide.addEventListener('click', () => (this.root.hidden = true));
-    this.setActions(hide);
+    this.setActions();
+    this.settle();
   }
 
   /** For a map that runs no model (its file brought vectors or positions): says so where the device would be. */
@@ -128,14 +136,15 @@ export class ProgressPanel {
     this.setHeading(`Opened from this browser's cache in ${formatMs(ms)}`);
     this.device.textContent = `Computed earlier on ${builtOn}; nothing was recomputed.`;
     this.list().replaceChildren();
-    const hide = el('button', { className: 'button subtle', text: 'Hide' });
-    hide.addEventListener('click', () => (this.root.hidden = true));
-    this.setActions(hide);
+    this.notes.replaceChildren();
+    this.setActions();
+    this.settle();
   }
 
   fail(message: string, onRetry: () => void): void {
     this.root.hidden = false;
     this.root.dataset.state = 'failed';
+    setFolded(this.root, false);
     this.setHeading('The map could not be built');
     for (const row of this.rows.values()) if (row.root.dataset.status === 'running') row.root.dataset.status = 'failed';
     this.notes.replaceChildren(el('p', { className: 'note error', text: message.charAt(0).toUpperCase() + message.slice(1) }));

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, paintedPixels, startApp, type AppSession, mapScreenshot } from './harness';
+import { foldProgress, openApp, paintedPixels, startApp, type AppSession, mapScreenshot } from './harness';
 import type { Corpus } from '../../src/corpus/types';
 import { COLOUR_LEVEL } from '../../src/math/topics';
 
@@ -79,7 +79,7 @@ describe('exploring the map', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(address);
     await page.waitForFunction(() => document.body.dataset.state === 'ready');
-    await page.locator('#progress button', { hasText: 'Hide' }).click();
+    await foldProgress(page);
   });
 
   it('labels make room for a details panel or search results that open over them', async () => {

@@ -40,6 +40,9 @@ describe('a WebGPU device lost in the middle of embedding', () => {
     expect(state.fallback).toMatch(/WebGPU failed while embedding .*WASM took over at paper 33/);
     expect(state.ran).toEqual(['model', 'embed', 'fit', 'knn', 'layout', 'topics']);
     expect(await page.locator('#progress .note.warning').textContent()).toMatch(/WASM took over/);
+    // A warning is worth reading: the panel stays open instead of folding to its chip.
+    expect(await page.locator('#progress').getAttribute('data-collapsed')).toBe('false');
+    expect(await page.locator('#progress .note.warning').isVisible()).toBe(true);
   });
 });
 
@@ -57,12 +60,15 @@ describe('on the WASM path', () => {
     expect(await readyOutcome(page)).toMatch(/the pipeline worker crashed during embed/);
     const panel = page.locator('#progress');
     expect(await panel.getAttribute('data-state')).toBe('failed');
+    expect(await panel.getAttribute('data-collapsed')).toBe('false');
     expect(await panel.textContent()).toMatch(/crashed during embed/);
     await panel.locator('button', { hasText: 'Retry' }).click();
     await page.waitForFunction(() => window.papermap.state().papers === 336, null, { timeout: 120_000 });
     const state = await page.evaluate(() => window.papermap.state());
     expect(state.error).toBeNull();
     expect(await panel.getAttribute('data-state')).toBe('done');
+    // Built without a warning: folded to its one-line heading.
+    await expect.poll(() => panel.getAttribute('data-collapsed')).toBe('true');
   });
 
   it('cancel stops the run at once, keeps the page usable, and retry builds the map', async () => {

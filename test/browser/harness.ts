@@ -155,7 +155,7 @@ export interface AppSession {
 
 /**
  * Serves the build, launches Chromium and opens the app in a fresh profile, waiting until the map is
- * drawn; `hideProgress` closes the pipeline panel so it covers nothing.
+ * drawn; `hideProgress` folds the pipeline panel to its one-line chip even if a note kept it open.
  */
 export async function startApp(options: { mode?: BrowserMode; query?: string; context?: BrowserContextOptions; hideProgress?: boolean } = {}): Promise<AppSession> {
   const mode = options.mode ?? 'wasm';
@@ -163,7 +163,7 @@ export async function startApp(options: { mode?: BrowserMode; query?: string; co
   const browser = await launchChromium(mode);
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options.context })).newPage();
   await openApp(page, `${server.url}?${options.query ?? `device=${mode}`}`);
-  if (options.hideProgress) await page.locator('#progress button', { hasText: 'Hide' }).click();
+  if (options.hideProgress) await foldProgress(page);
   return {
     server,
     browser,
@@ -173,6 +173,16 @@ export async function startApp(options: { mode?: BrowserMode; query?: string; co
       await server.close();
     },
   };
+}
+
+/**
+ * Waits for the build to finish, then folds the pipeline panel to its heading line (the app folds it
+ * itself once a map is ready, unless a note is worth reading).
+ */
+export async function foldProgress(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => document.getElementById('progress')?.dataset.state === 'done', undefined, { timeout });
+  if ((await page.locator('#progress').getAttribute('data-collapsed')) !== 'true') await page.locator('#progress .fold').click();
+  await page.waitForFunction(() => document.getElementById('progress')?.dataset.collapsed === 'true');
 }
 
 const HOLD_PARAM = 'test-hold-result';

@@ -11,7 +11,7 @@ import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { launchChromium, mapScreenshot, openApp, pageBackground, serveDist, waitReady, type StaticServer } from './harness';
+import { foldProgress, launchChromium, mapScreenshot, openApp, pageBackground, serveDist, waitReady, type StaticServer } from './harness';
 
 const FIXTURES = new URL('../fixtures/import/', import.meta.url).pathname;
 const DIST = new URL('../../dist/', import.meta.url).pathname;
@@ -87,7 +87,7 @@ describe('your own corpus', () => {
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })).newPage();
     expect(await openApp(page, `${server.url}?device=wasm`)).toEqual([]);
     shippedHash = (await state(page)).corpusHash!;
-    await page.locator('#progress button', { hasText: 'Hide' }).click();
+    await foldProgress(page);
   });
   afterAll(async () => {
     await browser?.close();
@@ -169,7 +169,8 @@ describe('your own corpus', () => {
       expect(at(r.id).x - at(a.id).x).toBeCloseTo(scale * (r.x - a.x), 3);
       expect(at(r.id).y - at(a.id).y).toBeCloseTo(scale * (r.y - a.y), 3);
     }
-    await page.locator('#maps .close').click();
+    // Build map gave the map back: the panel closed.
+    expect(await page.locator('#maps').isHidden()).toBe(true);
     await page.locator('#search .mode[data-mode="semantic"]').click();
     await page.locator('#search input').fill('speech');
     await expect.poll(async () => (await state(page)).search?.message ?? '').toMatch(/vectors came with papers-vectors\.json/);
@@ -245,7 +246,9 @@ describe('your own corpus', () => {
     await waitReady(page);
     expect(await page.evaluate(() => window.papermap.points())).toEqual(points);
     expect(new URL(page.url()).searchParams.get('embed')).toBe('1');
-    // The panel now offers the models to embed with.
+    // The panel closed for the build, and now offers the models to embed with.
+    expect(await page.locator('#maps').isHidden()).toBe(true);
+    await page.locator('#summary').click();
     await expect.poll(() => page.locator('#maps select[aria-label="Model"]').isVisible()).toBe(true);
     await page.locator('#maps .close').click();
     // Back is the map without vectors again, Forward the embedded one (both from the cache).

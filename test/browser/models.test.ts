@@ -64,7 +64,9 @@ describe('choosing a model by id', () => {
     const positions = await page.evaluate(() => window.papermap.points());
     await page.locator('#summary').click();
 
+    // Use model closes the panel for the build; each choice opens it again, as a user would.
     const useModel = async (id: string) => {
+      if (await page.locator('#maps').isHidden()) await page.locator('#summary').click();
       await page.locator('#maps select[aria-label="Model"]').selectOption({ label: 'Other…' });
       await page.locator('#maps input[aria-label="Model id"]').fill(id);
       await page.locator('#maps button', { hasText: 'Use model' }).click();
@@ -87,6 +89,7 @@ describe('choosing a model by id', () => {
 
     // Back to the embedded model: its map is still cached, separately from the other model's. (The panel
     // is drawn again for the new map once it is saved: wait for that, or the choice lands on the old one.)
+    await page.locator('#summary').click();
     await expect.poll(() => page.locator('#maps select[aria-label="Model"]').inputValue(), { timeout: 30_000 }).toBe(SELF_HOSTED);
     await page.locator('#maps select[aria-label="Model"]').selectOption(DEFAULT_MODEL_ID);
     await page.locator('#maps button', { hasText: 'Use model' }).click();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, openApp, paintedPixels, serveDist, waitReady, type StaticServer } from './harness';
+import { foldProgress, launchChromium, openApp, paintedPixels, serveDist, waitReady, type StaticServer } from './harness';
 import { drag, ellipse, inside, screenPoints } from './gestures';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
@@ -86,7 +86,7 @@ describe('offline', () => {
     expect(await page.locator('#details').isVisible()).toBe(true);
     await page.keyboard.press('Escape');
 
-    await page.locator('#progress button', { hasText: 'Hide' }).click();
+    await foldProgress(page);
     await page.keyboard.press('l');
     const shape = ellipse([640, 420], 160, 120);
     const expected = (await screenPoints(page)).filter((p) => inside(p.at, shape)).map((p) => p.id).sort();
