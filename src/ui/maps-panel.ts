@@ -42,7 +42,7 @@ const FIELD_LABELS: Record<ColumnField, string> = {
 
 export interface MapsPanelActions {
   /** What is shown now: the corpus (null hash = shipped), model, and what the file gave in place of the model (see fileGeometry). */
-  current(): { hash: string | null; name: string; papers: number; modelId: string; fileGeometry: FileGeometry };
+  current(): { hash: string | null; name: string; papers: number; modelId: string; fileGeometry: FileGeometry; prebuilt: boolean };
   corpora(): Promise<StoredCorpusSummary[]>;
   /** Opens a stored corpus (null: the shipped one). */
   openCorpus(hash: string | null): Promise<void>;
@@ -52,6 +52,8 @@ export interface MapsPanelActions {
   useModel(modelId: string): Promise<void>;
   /** Embeds the texts of a corpus that brought only positions (the positions stay). */
   embedTexts(): Promise<void>;
+  /** Computes the map shown in this browser, replacing its prebuilt copy. */
+  rebuild(): Promise<void>;
 }
 
 function bytes(n: number): string {
@@ -156,12 +158,22 @@ export class MapsPanel {
       ...stored.map((c) => corpusRow(c.hash, c.name, `${c.papers} papers · ${c.source.kind === 'url' ? 'from a URL' : 'imported'} ${c.importedAt.slice(0, 10)}`)),
     );
     const pick = el('button', { className: 'button', text: 'Import a file…' });
+    let prebuilt: HTMLElement | null = null;
+    if (current.prebuilt) {
+      const rebuild = el('button', { className: 'button small', text: 'Rebuild in this browser' });
+      rebuild.addEventListener('click', () => {
+        this.close();
+        void this.actions.rebuild();
+      });
+      prebuilt = el('div', { className: 'prebuilt' }, el('p', { className: 'meta', text: 'Computed ahead of time and shipped with this page: nothing was computed here.' }), rebuild);
+    }
     pick.addEventListener('click', () => this.fileInput.click());
 
     this.root.replaceChildren(
       close,
       el('h3', { text: 'Corpus' }),
       list,
+      ...(prebuilt ? [prebuilt] : []),
       el('div', { className: 'import-actions' }, pick, el('span', { className: 'hint', text: 'CSV, JSON or JSONL — or drop a file on the map' })),
       this.importArea,
       el('h3', { text: 'Model' }),
