@@ -163,6 +163,10 @@ export class App {
     rebuild: async () => {
       await this.rebuild();
     },
+    exportMap: async () => {
+      const name = this.corpusName.replace(/\.[^.]+$/, '').replace(/[^\p{L}\p{N}-]+/gu, '-').toLowerCase();
+      await this.selection?.exportParquet(null, `papermap-${name}.parquet`);
+    },
     embedTexts: async () => {
       if (this.corpus && this.given?.coords) await this.openMap({ corpus: this.corpus, given: { ...this.given, embed: true }, param: this.corpusParam, name: this.corpusName });
     },

@@ -54,6 +54,8 @@ export interface MapsPanelActions {
   embedTexts(): Promise<void>;
   /** Computes the map shown in this browser, replacing its prebuilt copy. */
   rebuild(): Promise<void>;
+  /** Downloads the map shown as Parquet (every paper: fields, position, topics, vectors). */
+  exportMap(): Promise<void>;
 }
 
 function bytes(n: number): string {
@@ -63,7 +65,7 @@ function bytes(n: number): string {
 export class MapsPanel {
   private readonly root = byId('maps');
   private readonly trigger = byId<HTMLButtonElement>('summary');
-  private readonly fileInput = el('input', { attrs: { type: 'file', accept: '.csv,.tsv,.json,.jsonl,.ndjson,text/csv,application/json', 'aria-label': 'Corpus file' } });
+  private readonly fileInput = el('input', { attrs: { type: 'file', accept: '.csv,.tsv,.json,.jsonl,.ndjson,.parquet,.arrow,.feather,.ipc,text/csv,application/json', 'aria-label': 'Corpus file' } });
   /** The import under way, if any. */
   private job: CorpusImport | null = null;
   /** Where the import form and its messages go. */
@@ -158,6 +160,16 @@ export class MapsPanel {
       ...stored.map((c) => corpusRow(c.hash, c.name, `${c.papers} papers · ${c.source.kind === 'url' ? 'from a URL' : 'imported'} ${c.importedAt.slice(0, 10)}`)),
     );
     const pick = el('button', { className: 'button', text: 'Import a file…' });
+    const exportMap = el('button', { className: 'button small', text: 'Export map as Parquet', title: 'Every paper with its position, topics at each level and vector: for pandas, polars, DuckDB' });
+    const exported = el('span', { className: 'meta', attrs: { role: 'status' } });
+    exportMap.addEventListener('click', () => {
+      exportMap.disabled = true;
+      exported.textContent = 'Writing…';
+      this.actions.exportMap().then(
+        () => (exported.textContent = `Saved ${current.papers.toLocaleString('en')} papers.`),
+        (error: unknown) => (exported.textContent = `Could not write the file (${error instanceof Error ? error.message : String(error)}).`),
+      ).finally(() => (exportMap.disabled = false));
+    });
     let prebuilt: HTMLElement | null = null;
     if (current.prebuilt) {
       const rebuild = el('button', { className: 'button small', text: 'Rebuild in this browser' });
@@ -174,7 +186,8 @@ export class MapsPanel {
       el('h3', { text: 'Corpus' }),
       list,
       ...(prebuilt ? [prebuilt] : []),
-      el('div', { className: 'import-actions' }, pick, el('span', { className: 'hint', text: 'CSV, JSON or JSONL — or drop a file on the map' })),
+      el('div', { className: 'map-export' }, exportMap, exported),
+      el('div', { className: 'import-actions' }, pick, el('span', { className: 'hint', text: 'CSV, JSON(L), Parquet or Arrow — or drop a file on the map' })),
       this.importArea,
       el('h3', { text: 'Model' }),
       this.modelPicker(current),
