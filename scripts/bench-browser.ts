@@ -24,10 +24,11 @@
  *   --quick              --embed=2000 --reopen=20000 --cold-limit=120
  */
 import { createServer, type Server } from 'node:http';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { rendererPeaksMB } from './lib/renderer-memory';
 import { buildCacheProbe } from '../test/browser/cache-probe/build';
 import type { ProbeMap } from '../test/browser/cache-probe/page';
 import { seededRandom } from '../test/support/synthetic-map';
@@ -128,35 +129,6 @@ async function launch(profile: string): Promise<BrowserContext> {
   return context;
 }
 
-/** Peak resident memory (VmHWM, MB) of each renderer process of the browser running on `profile`. */
-function rendererPeaksMB(profile: string): number[] {
-  const procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-      return [{ pid: Number(pid), ppid, cmdline }];
-    } catch {
-      return []; // gone meanwhile
-    }
-  });
-  const browser = procs.find((p) => p.cmdline.includes(`--user-data-dir=${profile}`) && !p.cmdline.some((a) => a.startsWith('--type=')));
-  if (!browser) return [];
-  const ours = new Set([browser.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of procs) if (!ours.has(p.pid) && ours.has(p.ppid)) (ours.add(p.pid), (grew = true));
-  }
-  return procs
-    // Zygote children rewrite their command line as one space-separated string.
-    .filter((p) => ours.has(p.pid) && /(^|\s)--type=renderer(\s|$)/.test(p.cmdline.join(' ')))
-    .map((p) => {
-      try {
-        return Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-      } catch {
-        return 0;
-      }
-    });
-}
 
 /** Milliseconds from the navigation's start to window.papermap.ready, the app's state then, and when the app started. */
 async function untilReady(page: Page, timeoutMs: number) {

@@ -47,7 +47,8 @@ function plainCell(value: unknown): unknown {
     // Numeric lists (embeddings) as plain numbers; raw bytes (binary columns) are not text.
     return value instanceof Uint8Array ? null : Array.from(value as unknown as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? Number(v) : v));
   }
-  if (Array.isArray(value)) return value.map(plainCell);
+  // A list of plain values (an embedding: hundreds of numbers, in every row) is kept as it is.
+  if (Array.isArray(value)) return value.every((v) => typeof v === 'number' || typeof v === 'string' || v === null) ? value : value.map(plainCell);
   return value;
 }
 

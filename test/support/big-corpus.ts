@@ -22,7 +22,7 @@ export interface BigCorpusOptions {
 }
 
 /** Distinct lower-case words of four or more letters from the shipped corpus' titles and abstracts. */
-async function vocabulary(): Promise<string[]> {
+export async function vocabulary(): Promise<string[]> {
   const corpus = JSON.parse(await readFile(SHIPPED, 'utf8')) as { papers: { title: string; abstract: string }[] };
   const words = new Set<string>();
   for (const p of corpus.papers) for (const w of `${p.title} ${p.abstract}`.toLowerCase().match(/[a-z]{4,}/g) ?? []) words.add(w);
