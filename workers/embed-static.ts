@@ -1,8 +1,8 @@
 /**
  * The embedded (static) model without transformers.js: the fast WordPiece encoder (src/model/wordpiece.ts)
  * packs each batch's ids flat, and each paper's vector is the mean of its token rows, read from the
- * int8 table in model.onnx (src/model/static-model.ts), in plain JS on the CPU. Same vectors as the
- * feature-extraction pipeline (test/unit/static-embed.test.ts), ~25× as fast: no padded
+ * int8 table in model.onnx (src/model/static-model.ts), in plain JS on the CPU. The feature-extraction
+ * pipeline's vectors bit for bit (test/unit/static-embed.test.ts), ~25× as fast: no padded
  * [batch, longest, dims] tensor, no ONNX session, and a tokenizer made for this one vocabulary.
  *
  * A model takes this path when its config.json has a papermap block, its tokenizer.json is the BERT

@@ -4,7 +4,7 @@
  * two initialisers out of that one file (a few protobuf fields, nothing else of ONNX) and pools a
  * paper's tokens as transformers.js's feature-extraction pipeline does with pooling 'mean' and
  * normalize: the mean of every token row the attention mask covers ([CLS] and [SEP] included),
- * then unit length. Pooling is linear, so the L2-normalised sum is that same vector.
+ * then unit length, with the same float32 roundings, so the vectors are the same to the bit.
  */
 import type { PackedTokens } from './wordpiece';
 
@@ -137,40 +137,54 @@ function tableOfGraph(onnx: Uint8Array): StaticTable | null {
 }
 
 /**
- * Pools packed texts into unit-length rows (row `firstRow + t` of out for packed text t) and returns
- * the texts whose tokens all have zero vectors (no word the model knows): their rows stay zero, as
- * embedAll reports them. Tokens with a zero scale (stop words, punctuation, specials) add nothing and
- * are skipped; a token met several times is added once, weighted by its count (a third faster).
+ * Pools packed texts into unit-length rows (row `firstRow + t` of out for packed text t), bit for bit
+ * as transformers.js does after onnxruntime's lookup: each token row value is the float32 product
+ * code × scale; the mean over all of a text's tokens ([CLS], [SEP] and zero rows included) is summed
+ * in double and rounded to float32; its length is accumulated in float32 and taken with ** 0.5; each
+ * component is divided by it in float32. A token met k times is added once, times k (exact in
+ * double), and tokens with a zero scale (stop words, punctuation, specials) are skipped: the sums are
+ * the same and a third cheaper. Returns the texts with a zero mean (no word the model knows): their
+ * rows are zero, where transformers.js's are NaN, as embedAll has always reported them.
  */
 export class StaticPooler {
   private readonly counts: Float64Array;
   private readonly sum: Float64Array;
+  private readonly mean: Float32Array;
   private seen = new Int32Array(1024);
 
   constructor(private readonly table: StaticTable) {
     this.counts = new Float64Array(table.vocabSize);
     this.sum = new Float64Array(table.dims);
+    this.mean = new Float32Array(table.dims);
   }
 
   pool(packed: PackedTokens, out: Float32Array, firstRow: number): number[] {
     const { dims } = this.table;
+    const { sum, mean } = this;
     const empty: number[] = [];
     for (let t = 0; t + 1 < packed.offsets.length; t++) {
+      const [from, to] = [packed.offsets[t]!, packed.offsets[t + 1]!];
+      this.sumRows(packed.ids, from, to);
+      // As transformers.js's mean_pooling and Tensor.norm: a float32 mean, its squares summed in float32.
+      let squares = 0;
+      for (let j = 0; j < dims; j++) {
+        mean[j] = sum[j]! / (to - from);
+        squares = Math.fround(squares + mean[j]! ** 2);
+      }
+      const norm = Math.fround(squares ** 0.5);
       const row = (firstRow + t) * dims;
-      const norm = this.sumRows(packed.ids, packed.offsets[t]!, packed.offsets[t + 1]!);
       if (!(norm > 0)) {
         out.fill(0, row, row + dims);
         empty.push(t);
         continue;
       }
-      const inverse = 1 / Math.sqrt(norm);
-      for (let j = 0; j < dims; j++) out[row + j] = this.sum[j]! * inverse;
+      for (let j = 0; j < dims; j++) out[row + j] = mean[j]! / norm;
     }
     return empty;
   }
 
-  /** Sums the rows of ids[from … to − 1] into this.sum; returns its squared length. */
-  private sumRows(ids: Int32Array, from: number, to: number): number {
+  /** Sums the float32 rows of ids[from … to − 1] into this.sum (in double). */
+  private sumRows(ids: Int32Array, from: number, to: number): void {
     const { codes, scales, dims } = this.table;
     const { counts, sum } = this;
     if (this.seen.length < to - from) this.seen = new Int32Array(to - from);
@@ -184,12 +198,9 @@ export class StaticPooler {
     sum.fill(0);
     for (let i = 0; i < distinct; i++) {
       const id = this.seen[i]!;
-      const weight = counts[id]! * scales[id]!;
+      const [count, scale] = [counts[id]!, scales[id]!];
       counts[id] = 0;
-      for (let j = 0, base = id * dims; j < dims; j++) sum[j]! += codes[base + j]! * weight;
+      for (let j = 0, base = id * dims; j < dims; j++) sum[j]! += count * Math.fround(codes[base + j]! * scale);
     }
-    let norm = 0;
-    for (let j = 0; j < dims; j++) norm += sum[j]! * sum[j]!;
-    return norm;
   }
 }
