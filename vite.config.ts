@@ -68,7 +68,7 @@ export default defineConfig({
         icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
       },
       workbox: {
-        globPatterns: ['**/*.{html,js,mjs,css,wasm}', 'corpus/*.json', 'models/papermap/**/*'],
+        globPatterns: ['**/*.{html,js,mjs,css,wasm}', 'corpus/*.json', 'maps/*', 'models/papermap/**/*'],
         // onnxruntime-web's WASM is 26 MB: over Workbox's 2 MiB default, and the app cannot embed without it.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         cleanupOutdatedCaches: true,

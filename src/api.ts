@@ -14,6 +14,11 @@ export interface PapermapState {
   neighbours: 'exact' | 'nn-descent' | 'webgpu' | null;
   /** True when this visit drew the map from IndexedDB without running the pipeline. */
   cached: boolean;
+  /**
+   * Where the map shown was computed: 'prebuilt' ahead of time by npm run build-map and shipped with
+   * the deploy (this visit fetched it, or an earlier one kept it), 'browser' in this browser; null before a map.
+   */
+  source: 'prebuilt' | 'browser' | null;
   model: string;
   /**
    * The fit to this corpus blended into the map's vectors (LSA of its own words; see README): its

@@ -8,6 +8,8 @@ import type { Corpus } from './corpus/types';
 import { wasmThreads } from './ort-files';
 import { MAP_SCHEMA, MapCache, colourTopics, mapKey, mapModelKey, type MapEntry } from './cache/maps';
 import { CorpusStore, type StoredCorpus } from './cache/corpora';
+import { bundleGeometry, fetchMapBundle, fetchPrebuilt } from './cache/prebuilt';
+import type { DecodedBundle } from './cache/map-bundle';
 import { CorpusImport } from './corpus/import-client';
 import type { ImportResult } from './corpus/import';
 import { openPapermapDatabase } from './cache/db';
@@ -140,6 +142,7 @@ export class App {
       papers: this.corpus?.papers.length ?? 0,
       modelId: this.modelId,
       fileGeometry: fileGeometry(this.given),
+      prebuilt: this.entry?.prebuilt === true,
     }),
     corpora: async () => (await this.corpora?.list()) ?? [],
     openCorpus: async (hash) => {
@@ -157,6 +160,13 @@ export class App {
     useModel: async (modelId) => {
       if (this.corpus) await this.openMap({ corpus: this.corpus, given: this.given, param: this.corpusParam, name: this.corpusName }, performance.now(), modelId);
     },
+    rebuild: async () => {
+      await this.rebuild();
+    },
+    exportMap: async () => {
+      const name = this.corpusName.replace(/\.[^.]+$/, '').replace(/[^\p{L}\p{N}-]+/gu, '-').toLowerCase();
+      await this.selection?.exportParquet(null, `papermap-${name}.parquet`);
+    },
     embedTexts: async () => {
       if (this.corpus && this.given?.coords) await this.openMap({ corpus: this.corpus, given: { ...this.given, embed: true }, param: this.corpusParam, name: this.corpusName });
     },
@@ -173,6 +183,10 @@ export class App {
   private readonly device: DevicePreference;
   /** A fault to stage on the first run only (?simulate=…), so Retry shows the recovery. */
   private simulate: SimulatedFault | null;
+  /** Whether a map the deploy ships prebuilt is shown instead of computing it (not with ?prebuilt=0 or ?simulate=). */
+  private readonly usePrebuilt: boolean;
+  /** The bundle the address named (?map=), until its map is shown. */
+  private bundled: DecodedBundle | null = null;
   private markReady!: () => void;
   private failReady!: (error: Error) => void;
   readonly ready: Promise<void>;
@@ -181,6 +195,7 @@ export class App {
     this.device = devicePreference(params.get('device'));
     const simulate = params.get('simulate') as SimulatedFault | null;
     this.simulate = simulate && SIMULATED_FAULTS.includes(simulate) ? simulate : null;
+    this.usePrebuilt = params.get('prebuilt') !== '0' && this.simulate === null;
     const requested = params.get('model');
     this.modelProblem = requested !== null && !isValidModelId(requested) ? `"${requested}" is not a model id (expected "org/name")` : null;
     this.modelId = requested && !this.modelProblem ? requested : DEFAULT_MODEL_ID;
@@ -266,8 +281,13 @@ export class App {
     await this.openMap(source, t0);
   }
 
-  /** The corpus the URL asks for (?corpus=local:<hash> or ?corpus=<url>), else the shipped one. */
+  /** The corpus the URL asks for (?map=<url>, ?corpus=local:<hash> or ?corpus=<url>), else the shipped one. */
   private async initialSource(): Promise<MapSource> {
+    const bundle = new URLSearchParams(location.search).get('map');
+    if (bundle) {
+      const source = await this.bundleSource(bundle);
+      if (source) return source;
+    }
     const param = new URLSearchParams(location.search).get('corpus');
     if (!param) return this.shippedSource();
     const source = param.startsWith('local:') ? await this.storedSource(param.slice(6)) : await this.urlSource(param);
@@ -291,6 +311,27 @@ export class App {
   private async storedSource(hash: string): Promise<MapSource | null> {
     const stored = await this.corpora?.get(hash);
     return stored ? sourceOf(stored) : null;
+  }
+
+  /**
+   * A map bundle from a URL (npm run build-map's output, hosted anywhere): its corpus is kept like an
+   * imported one and its map is shown as it came, nothing computed. Offline, the copy kept from an
+   * earlier visit opens instead; a bundle that cannot be used is reported and the shipped corpus shown.
+   */
+  private async bundleSource(url: string): Promise<MapSource | null> {
+    const absolute = assetUrl(url);
+    const name = decodeURIComponent(new URL(absolute).pathname.split('/').pop() || absolute);
+    const bundle = await fetchMapBundle(absolute, url);
+    if (bundle.problem !== null) {
+      const kept = (await this.corpora?.fromUrl(absolute)) ?? null;
+      this.startupNotes.push(kept ? `${bundle.problem} Showing the copy kept from ${kept.importedAt.slice(0, 10)}.` : `${bundle.problem}. Showing the shipped corpus instead.`);
+      return kept ? { ...sourceOf(kept), param: `local:${kept.hash}` } : null;
+    }
+    const { modelId, given } = bundleGeometry(bundle.entry);
+    const record = await this.keep({ corpus: bundle.corpus, vectors: given?.vectors ?? null, coords: given?.coords ?? null, warnings: [] }, name, { kind: 'url', url: absolute });
+    if (modelId) this.modelId = modelId;
+    this.bundled = bundle;
+    return { ...sourceOf(record), given, param: `local:${record.hash}` };
   }
 
   private async urlSource(url: string): Promise<MapSource | null> {
@@ -346,13 +387,53 @@ export class App {
       this.cached = true;
       this.ran = [];
       await this.show(hit.entry);
-      this.progress.cached(performance.now() - t0, deviceName(hit.entry));
+      this.progress.cached(performance.now() - t0, hit.entry.prebuilt ? 'ahead of time (npm run build-map)' : `on ${deviceName(hit.entry)}`);
       this.afterOpen();
       await this.applyOpenedWith();
       this.markReady();
       return true;
     }
-    return this.build(source, modelId, key, hit && hit.reason !== 'not cached yet' ? hit.reason : null);
+    const why = hit && hit.reason !== 'not cached yet' ? hit.reason : null;
+    if ((this.usePrebuilt || this.bundled) && (await this.openPrebuilt(source, modelId, key, t0))) return true;
+    return this.build(source, modelId, key, why);
+  }
+
+  /**
+   * Shows the deploy's prebuilt map of this corpus and model, if it ships one (see map-manifest.ts),
+   * and keeps it in the cache: nothing is computed. False when there is none (the browser builds it).
+   */
+  private async openPrebuilt(source: MapSource, modelId: string, key: string, t0: number): Promise<boolean> {
+    const t1 = performance.now();
+    // A bundle the address named (?map=) first, else the deploy's own.
+    const bundled = this.bundled?.entry?.key === key ? this.bundled : null;
+    this.bundled = null;
+    const prebuilt = bundled ?? (await fetchPrebuilt(assetUrl('maps/'), key));
+    if (!prebuilt) return false;
+    if (prebuilt.problem !== null || prebuilt.entry.key !== key || prebuilt.corpus.hash !== source.corpus.hash) {
+      this.startupNotes.push(`${prebuilt.problem ?? 'The prebuilt map is of another corpus or model'}: the map is computed in this browser instead.`);
+      return false;
+    }
+    this.timings.prebuilt = performance.now() - t1;
+    this.commit(source, modelId);
+    this.cached = false;
+    this.ran = [];
+    await this.show(prebuilt.entry);
+    this.progress.prebuilt(performance.now() - t0, modelId);
+    if (this.cache) {
+      const written = await this.cache.write(prebuilt.entry);
+      if (!written.stored) this.cacheProblem = `The map is not saved for next time: ${written.reason}`;
+    }
+    this.afterOpen();
+    await this.applyOpenedWith();
+    this.markReady();
+    return true;
+  }
+
+  /** Computes the map shown in this browser (its prebuilt or cached copy is replaced). */
+  async rebuild(): Promise<boolean> {
+    if (!this.corpus || !this.entry) return false;
+    const source: MapSource = { corpus: this.corpus, given: this.given, param: this.corpusParam, name: this.corpusName };
+    return this.build(source, this.modelId, this.entry.key);
   }
 
   /** Notes that belong to the map just opened: why the URL's corpus could not be used, storage problems. */
@@ -389,7 +470,8 @@ export class App {
     this.colourMode = 'topic';
     // The view, colours, search, paper and selection of the old map mean nothing on the new one.
     const params = new URLSearchParams(location.search);
-    for (const key of ['view', 'colour', 'q', 'qm', 'paper', 'sel']) params.delete(key);
+    // (A ?map= bundle's corpus is kept like an import: from now on the address names that.)
+    for (const key of ['view', 'colour', 'q', 'qm', 'paper', 'sel', 'map']) params.delete(key);
     if (source.param) params.set('corpus', source.param);
     else params.delete('corpus');
     if (modelId !== DEFAULT_MODEL_ID) params.set('model', modelId);
@@ -802,6 +884,7 @@ export class App {
       device: this.entry?.device ?? null,
       neighbours: this.entry?.neighbourMethod ?? null,
       cached: this.cached,
+      source: this.entry ? (this.entry.prebuilt && this.ran.length === 0 ? 'prebuilt' : 'browser') : null,
       model: this.modelId,
       corpusFit: this.entry?.corpusFit ? { dims: this.entry.corpusFit.dims, terms: this.entry.corpusFit.terms.length, weight: this.entry.corpusFit.weight } : null,
       selected: this.selection?.ids() ?? [],

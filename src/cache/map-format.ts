@@ -31,6 +31,8 @@ export interface MapEntry extends PipelineResult {
   modelId: string;
   params: PipelineParams;
   createdAt: string;
+  /** Computed ahead of time by npm run build-map and shipped with the deploy, not in this browser. */
+  prebuilt?: boolean;
 }
 
 /** A map entry as stored: the typed arrays are in `data` (layout above). */

@@ -90,6 +90,8 @@ export function readVector(value: unknown): number[] | null {
     if (inner === undefined) return null;
     list = inner.trim() === '' ? [] : inner.trim().split(/[\s,]+/).map(Number);
   }
+  // Typed arrays too, as a columnar reader may hand over a fixed-size list.
+  if (ArrayBuffer.isView(list) && !(list instanceof DataView)) list = Array.from(list as unknown as ArrayLike<number>);
   if (!Array.isArray(list) || list.length === 0) return null;
   return list.every((v) => typeof v === 'number' && Number.isFinite(v)) ? (list as number[]) : null;
 }

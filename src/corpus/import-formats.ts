@@ -9,12 +9,12 @@ import { ImportError, nameRows, type ImportFormat, type ImportLimits, type Parse
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const SPREADSHEETS = /\.(xlsx|xlsm|xls|ods|numbers)$/i;
-const NOT_TEXT = /\.(zip|gz|bz2|xz|7z|tar|parquet|feather|arrow|pdf|docx?|pkl|pickle|npy|npz|h5)$/i;
+const NOT_TEXT = /\.(zip|gz|bz2|xz|7z|tar|pdf|docx?|pkl|pickle|npy|npz|h5)$/i;
 
 /** The format by the file's extension, else by its first characters. */
 export function detectFormat(name: string, head: string): ImportFormat {
   if (SPREADSHEETS.test(name)) throw new ImportError(`"${name}" is a spreadsheet workbook: save it as CSV (UTF-8) and import that file.`);
-  if (NOT_TEXT.test(name)) throw new ImportError(`"${name}" is not a text file: Papermap reads CSV, TSV, JSON and JSONL files.`);
+  if (NOT_TEXT.test(name)) throw new ImportError(`"${name}" is not a text file: Papermap reads CSV, TSV, JSON, JSONL, Parquet and Arrow files.`);
   const text = head.replace(/^\ufeff/, '').trimStart();
   const looksLikeLines = () => {
     const [first, second] = text.split('\n', 3).map((l) => l.trim()).filter((l) => l !== '');

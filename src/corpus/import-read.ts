@@ -5,6 +5,7 @@
  */
 import { IMPORT_LIMITS, ImportError, type ImportFormat, type ImportLimits, type ParsedTable } from './import';
 import { csvReader, detectFormat, jsonlReader, jsonReader, type TableReader } from './import-formats';
+import { binaryFormat, notColumnarAfterAll, readArrow, readParquet, type BinaryFormat } from './import-binary';
 
 const MB = 1024 * 1024;
 const megabytes = (bytes: number) => `${Math.ceil(bytes / MB).toLocaleString('en')} MB`;
@@ -139,7 +140,21 @@ export interface ReadOptions {
   onProgress?: (bytes: number, total: number | null) => void;
 }
 
-/** Reads a stream of bytes into rows, chunk by chunk, within the size and row limits. */
+/** The whole of a columnar file, read once its bytes are in (its index is at the end). */
+async function readBinary(format: BinaryFormat, parts: Uint8Array[], bytes: number, name: string, limits: ImportLimits): Promise<ParsedTable> {
+  const whole = new Uint8Array(bytes);
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.length;
+  }
+  return format === 'parquet' ? readParquet(whole.buffer, name, limits) : readArrow(whole.buffer, name, limits);
+}
+
+/**
+ * Reads a stream of bytes into rows, chunk by chunk, within the size and row limits. Text formats are
+ * parsed as they arrive; Parquet and Arrow (told by their first bytes) are collected, then read.
+ */
 export async function readTable(chunks: AsyncIterable<Uint8Array>, options: ReadOptions): Promise<ParsedTable> {
   const limits = { ...IMPORT_LIMITS, ...options.limits };
   const total = options.total ?? null;
@@ -157,9 +172,12 @@ export async function readTable(chunks: AsyncIterable<Uint8Array>, options: Read
   let head = '';
   let bytes = 0;
   let reported = 0;
+  /** Decided by the first chunk: a columnar format, or null for text. */
+  let binary: BinaryFormat | null | undefined;
+  const parts: Uint8Array[] = [];
   // The format is decided once the first megabyte (or the whole file, if smaller) is decoded.
   const begin = (text: string): TableReader => {
-    if (looksLikeHtml(text)) throw new ImportError('The file is a web page (HTML), not a corpus file: Papermap reads CSV, TSV, JSON and JSONL files.');
+    if (looksLikeHtml(text)) throw new ImportError('The file is a web page (HTML), not a corpus file: Papermap reads CSV, TSV, JSON, JSONL, Parquet and Arrow files.');
     format = detectFormat(options.name, text);
     if (format === 'json' && Math.max(total ?? 0, bytes) > limits.maxJsonBytes) throw tooLarge(true);
     const make = format === 'csv' ? csvReader : format === 'jsonl' ? jsonlReader : jsonReader;
@@ -171,13 +189,23 @@ export async function readTable(chunks: AsyncIterable<Uint8Array>, options: Read
     bytes += chunk.length;
     if (bytes > limits.maxBytes) throw tooLarge(false);
     if (format === 'json' && bytes > limits.maxJsonBytes) throw tooLarge(true);
-    const text = decoder.push(chunk);
-    if (reader) reader.push(text);
+    if (binary === undefined) {
+      binary = binaryFormat(chunk);
+      if (binary === null) {
+        const misnamed = notColumnarAfterAll(options.name);
+        if (misnamed) throw misnamed;
+      }
+    }
+    if (binary) parts.push(chunk);
     else {
-      head += text;
-      if (head.length >= HEAD_CHARS) {
-        reader = begin(head);
-        head = '';
+      const text = decoder.push(chunk);
+      if (reader) reader.push(text);
+      else {
+        head += text;
+        if (head.length >= HEAD_CHARS) {
+          reader = begin(head);
+          head = '';
+        }
       }
     }
     if (options.onProgress && (bytes - reported >= MB || bytes === total)) {
@@ -185,6 +213,7 @@ export async function readTable(chunks: AsyncIterable<Uint8Array>, options: Read
       options.onProgress(bytes, total);
     }
   }
+  if (binary) return readBinary(binary, parts, bytes, options.name, limits);
   const tail = decoder.push(new Uint8Array(0), true);
   if (reader) reader.push(tail);
   else {

@@ -35,7 +35,7 @@ export const IMPORT_LIMITS: ImportLimits = {
   maxTitleChars: 1_000,
 };
 
-export type ImportFormat = 'csv' | 'jsonl' | 'json';
+export type ImportFormat = 'csv' | 'jsonl' | 'json' | 'parquet' | 'arrow';
 
 /** Which column of the file feeds each field of a paper; null means none. */
 export interface ColumnMap {

@@ -15,11 +15,12 @@ import type { ScatterMap } from '../map/scatter';
 import { EMPTY, SelectionPanel, type ExportKind, type SelectionSummary } from '../ui/selection-panel';
 import { Toolbar } from '../ui/toolbar';
 import { paperMeta } from '../ui/details';
-import { byId } from '../ui/dom';
+import { byId, downloadBlob } from '../ui/dom';
+import { mapColumns, toParquet } from './export-parquet';
 import { toBibtex, toCsv, toJson, titleList, type ExportRow } from './export';
 import { Selection, type SelectionMode } from './store';
 
-const EXPORTS: Record<ExportKind, { extension: string; mime: string }> = {
+const EXPORTS: Record<Exclude<ExportKind, 'parquet'>, { extension: string; mime: string }> = {
   csv: { extension: 'csv', mime: 'text/csv' },
   json: { extension: 'json', mime: 'application/json' },
   bibtex: { extension: 'bib', mime: 'application/x-bibtex' },
@@ -183,16 +184,27 @@ export class SelectionController {
   }
 
   private download(kind: ExportKind): void {
+    if (kind === 'parquet') {
+      const indices = this.selection.indices();
+      void this.exportParquet(indices, `papermap-selection-${indices.length}.parquet`).then(
+        () => this.panel.say(`Exported ${indices.length} paper${indices.length === 1 ? '' : 's'} as Parquet.`),
+        (error: unknown) => this.panel.say(`Could not write the Parquet file (${error instanceof Error ? error.message : String(error)}).`),
+      );
+      return;
+    }
     const rows = this.exportRows();
     const text = kind === 'csv' ? toCsv(rows) : kind === 'json' ? toJson(rows, { corpusHash: this.corpus.hash, model: this.entry.modelId }) : toBibtex(rows);
     const { extension, mime } = EXPORTS[kind];
-    const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `papermap-selection-${rows.length}.${extension}`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadBlob(new Blob([text], { type: `${mime};charset=utf-8` }), `papermap-selection-${rows.length}.${extension}`);
     this.panel.say(`Exported ${rows.length} paper${rows.length === 1 ? '' : 's'} as ${kind === 'bibtex' ? 'BibTeX' : kind.toUpperCase()}.`);
+  }
+
+  /** Papers `indices` (all when null) as a Parquet download: fields, position, topics and vectors. */
+  async exportParquet(indices: ArrayLike<number> | null, name: string): Promise<void> {
+    const chosen = indices ?? Array.from({ length: this.entry.n }, (_, i) => i);
+    const vectors = this.entry.dims > 0 ? { data: this.entry.embeddings, dims: this.entry.dims, indices: chosen } : null;
+    const bytes = await toParquet(mapColumns(this.corpus.papers, this.entry, chosen), vectors);
+    downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.apache.parquet' }), name);
   }
 
   private async copyTitles(): Promise<void> {

@@ -42,7 +42,7 @@ const FIELD_LABELS: Record<ColumnField, string> = {
 
 export interface MapsPanelActions {
   /** What is shown now: the corpus (null hash = shipped), model, and what the file gave in place of the model (see fileGeometry). */
-  current(): { hash: string | null; name: string; papers: number; modelId: string; fileGeometry: FileGeometry };
+  current(): { hash: string | null; name: string; papers: number; modelId: string; fileGeometry: FileGeometry; prebuilt: boolean };
   corpora(): Promise<StoredCorpusSummary[]>;
   /** Opens a stored corpus (null: the shipped one). */
   openCorpus(hash: string | null): Promise<void>;
@@ -52,6 +52,10 @@ export interface MapsPanelActions {
   useModel(modelId: string): Promise<void>;
   /** Embeds the texts of a corpus that brought only positions (the positions stay). */
   embedTexts(): Promise<void>;
+  /** Computes the map shown in this browser, replacing its prebuilt copy. */
+  rebuild(): Promise<void>;
+  /** Downloads the map shown as Parquet (every paper: fields, position, topics, vectors). */
+  exportMap(): Promise<void>;
 }
 
 function bytes(n: number): string {
@@ -61,7 +65,7 @@ function bytes(n: number): string {
 export class MapsPanel {
   private readonly root = byId('maps');
   private readonly trigger = byId<HTMLButtonElement>('summary');
-  private readonly fileInput = el('input', { attrs: { type: 'file', accept: '.csv,.tsv,.json,.jsonl,.ndjson,text/csv,application/json', 'aria-label': 'Corpus file' } });
+  private readonly fileInput = el('input', { attrs: { type: 'file', accept: '.csv,.tsv,.json,.jsonl,.ndjson,.parquet,.arrow,.feather,.ipc,text/csv,application/json', 'aria-label': 'Corpus file' } });
   /** The import under way, if any. */
   private job: CorpusImport | null = null;
   /** Where the import form and its messages go. */
@@ -156,13 +160,34 @@ export class MapsPanel {
       ...stored.map((c) => corpusRow(c.hash, c.name, `${c.papers} papers · ${c.source.kind === 'url' ? 'from a URL' : 'imported'} ${c.importedAt.slice(0, 10)}`)),
     );
     const pick = el('button', { className: 'button', text: 'Import a file…' });
+    const exportMap = el('button', { className: 'button small', text: 'Export map as Parquet', title: 'Every paper with its position, topics at each level and vector: for pandas, polars, DuckDB' });
+    const exported = el('span', { className: 'meta', attrs: { role: 'status' } });
+    exportMap.addEventListener('click', () => {
+      exportMap.disabled = true;
+      exported.textContent = 'Writing…';
+      this.actions.exportMap().then(
+        () => (exported.textContent = `Saved ${current.papers.toLocaleString('en')} papers.`),
+        (error: unknown) => (exported.textContent = `Could not write the file (${error instanceof Error ? error.message : String(error)}).`),
+      ).finally(() => (exportMap.disabled = false));
+    });
+    let prebuilt: HTMLElement | null = null;
+    if (current.prebuilt) {
+      const rebuild = el('button', { className: 'button small', text: 'Rebuild in this browser' });
+      rebuild.addEventListener('click', () => {
+        this.close();
+        void this.actions.rebuild();
+      });
+      prebuilt = el('div', { className: 'prebuilt' }, el('p', { className: 'meta', text: 'Computed ahead of time and shipped with this page: nothing was computed here.' }), rebuild);
+    }
     pick.addEventListener('click', () => this.fileInput.click());
 
     this.root.replaceChildren(
       close,
       el('h3', { text: 'Corpus' }),
       list,
-      el('div', { className: 'import-actions' }, pick, el('span', { className: 'hint', text: 'CSV, JSON or JSONL — or drop a file on the map' })),
+      ...(prebuilt ? [prebuilt] : []),
+      el('div', { className: 'map-export' }, exportMap, exported),
+      el('div', { className: 'import-actions' }, pick, el('span', { className: 'hint', text: 'CSV, JSON(L), Parquet or Arrow — or drop a file on the map' })),
       this.importArea,
       el('h3', { text: 'Model' }),
       this.modelPicker(current),

@@ -132,11 +132,21 @@ export class ProgressPanel {
     }
   }
 
-  cached(ms: number, builtOn: string): void {
+  /** A map that was already computed: `when` says where, e.g. "on WASM" or "ahead of time". */
+  cached(ms: number, when: string): void {
+    this.opened(`Opened from this browser's cache in ${formatMs(ms)}`, `Computed earlier ${when}; nothing was recomputed.`);
+  }
+
+  /** The deploy's prebuilt map, shown as it came. */
+  prebuilt(ms: number, modelId: string): void {
+    this.opened(`Opened the prebuilt map in ${formatMs(ms)}`, `Computed ahead of time with ${modelId} (npm run build-map); nothing was computed in this browser. The maps panel can rebuild it here.`);
+  }
+
+  private opened(heading: string, detail: string): void {
     this.root.hidden = false;
     this.root.dataset.state = 'done';
-    this.setHeading(`Opened from this browser's cache in ${formatMs(ms)}`);
-    this.device.textContent = `Computed earlier on ${builtOn}; nothing was recomputed.`;
+    this.setHeading(heading);
+    this.device.textContent = detail;
     this.list().replaceChildren();
     this.notes.replaceChildren();
     this.setActions();

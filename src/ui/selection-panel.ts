@@ -21,7 +21,7 @@ export interface SelectionSummary {
   row(k: number): SelectionRow;
 }
 
-export type ExportKind = 'csv' | 'json' | 'bibtex';
+export type ExportKind = 'csv' | 'json' | 'bibtex' | 'parquet';
 
 export interface SelectionActions {
   open(index: number): void;
@@ -85,6 +85,7 @@ export class SelectionPanel {
           button('CSV', () => this.actions.exportAs('csv'), { title: 'Download as CSV' }),
           button('JSON', () => this.actions.exportAs('json'), { title: 'Download as JSON' }),
           button('BibTeX', () => this.actions.exportAs('bibtex'), { title: 'Download as BibTeX entries' }),
+          button('Parquet', () => this.actions.exportAs('parquet'), { title: 'Download as Parquet, with positions, topics and vectors (pandas, polars, DuckDB)' }),
           button('Copy titles', () => this.actions.copyTitles()),
         ),
       );

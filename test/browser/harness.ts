@@ -28,12 +28,17 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** The maps manifest of a deploy that ships no prebuilt map. */
+const NO_PREBUILT_MAPS = JSON.stringify({ format: 'papermap-maps', version: 1, maps: [] });
+
 /**
  * Serves dist/ (or `root`, e.g. a copy of it standing for another deploy) under `base`. A missing file
  * is a plain-text 404, or with `fallback` the app's index.html with that status, as static hosts answer
  * (`vite preview` and single-page-app hosts: 200; GitHub Pages and others: a 404 page).
+ * The deploy's prebuilt maps are served only with `prebuilt`: without, its manifest lists none, so the
+ * first visit computes the map in the browser, which is what most tests are about.
  */
-export async function serveDist(options: { isolated?: boolean; base?: string; root?: string; fallback?: 200 | 404 | ((path: string) => 200 | 404) } = {}): Promise<StaticServer> {
+export async function serveDist(options: { isolated?: boolean; base?: string; root?: string; fallback?: 200 | 404 | ((path: string) => 200 | 404); prebuilt?: boolean } = {}): Promise<StaticServer> {
   const base = options.base ?? '/';
   const root = options.root ? join(options.root, '/') : DIST;
   const server: Server = createServer(async (req, res) => {
@@ -55,6 +60,10 @@ export async function serveDist(options: { isolated?: boolean; base?: string; ro
       }
       res.writeHead(status, headers).end(body);
     };
+    if (!options.prebuilt && path.slice(base.length) === 'maps/manifest.json') {
+      send(200, file, Buffer.from(NO_PREBUILT_MAPS));
+      return;
+    }
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       send(200, file, await readFile(file));

@@ -331,7 +331,7 @@ describe('a web page where a corpus file was expected', () => {
   it('is recognised by its first tag, whatever the file is called', async () => {
     const page = '\ufeff\n  <!DOCTYPE html>\n<html lang="en"><head><title>Papermap</title></head><body><p class="x">"quoted" text</p></body></html>\n';
     for (const name of ['missing.csv', 'papers.jsonl', 'papers.json']) {
-      expect(await failure(readText(page, { name }))).toBe('The file is a web page (HTML), not a corpus file: Papermap reads CSV, TSV, JSON and JSONL files.');
+      expect(await failure(readText(page, { name }))).toBe('The file is a web page (HTML), not a corpus file: Papermap reads CSV, TSV, JSON, JSONL, Parquet and Arrow files.');
     }
     expect(await failure(readText('<html>\n<body>hi</body></html>', { name: 'x.csv' }))).toMatch(/^The file is a web page/);
   });

@@ -1,0 +1,105 @@
+/**
+ * Parquet and Arrow in and out, in Chromium: files written by pyarrow (test/fixtures/columnar) import
+ * through the file picker and ?corpus=, a damaged one is refused with a sentence, and the map and a
+ * selection export as Parquet that another reader (hyparquet, not the writer) reads back whole.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
+import { launchChromium, openApp, serveDist, type StaticServer } from './harness';
+
+const FIXTURES = new URL('../fixtures/columnar/', import.meta.url).pathname;
+const DIST = new URL('../../dist/', import.meta.url).pathname;
+const state = (page: Page) => page.evaluate(() => window.papermap.state());
+
+async function importFile(page: Page, path: string): Promise<void> {
+  if (await page.locator('#maps').isHidden()) await page.locator('#summary').click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.locator('#maps button', { hasText: 'Import a file…' }).click();
+  await (await chooser).setFiles(path);
+}
+
+/** A downloaded Parquet file, read back by hyparquet: its column names and rows. */
+async function readDownload(page: Page, click: () => Promise<void>): Promise<{ name: string; columns: string[]; rows: Record<string, unknown>[] }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  const bytes = await readFile((await download.path())!);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const columns = parquetSchema(parquetMetadata(buffer)).children.map((c) => c.element.name);
+  return { name: download.suggestedFilename(), columns, rows: await parquetReadObjects({ file: buffer }) };
+}
+
+describe('Parquet and Arrow', () => {
+  let browser: Browser;
+  let server: StaticServer;
+  let deploy: string;
+  let page: Page;
+  beforeAll(async () => {
+    deploy = await mkdtemp(join(tmpdir(), 'papermap-columnar-'));
+    await cp(DIST, deploy, { recursive: true });
+    await cp(join(FIXTURES, 'papers.feather'), join(deploy, 'data/papers.feather'));
+    browser = await launchChromium('wasm');
+    server = await serveDist({ root: deploy });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })).newPage();
+    await openApp(page, `${server.url}?device=wasm`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(deploy, { recursive: true, force: true });
+  });
+
+  it('imports a Parquet file (zstd, row groups, dictionary text, nulls, list<float> vectors) through the file picker', async () => {
+    await importFile(page, join(FIXTURES, 'papers-zstd.parquet'));
+    await expect.poll(() => page.locator('#maps .mapping').isVisible()).toBe(true);
+    expect(await page.locator('#maps .import .file').textContent()).toBe('papers-zstd.parquet — PARQUET, 12 rows, 8 columns');
+    expect(await page.locator('#maps select[data-field="vector"]').inputValue()).toBe('embedding');
+    expect(await page.locator('#maps select[data-field="date"]').inputValue()).toBe('published');
+    await page.locator('#maps button', { hasText: 'Build map' }).click();
+    await expect.poll(async () => (await state(page)).papers, { timeout: 60_000 }).toBe(12);
+    expect(await page.locator('#summary').textContent()).toContain('vectors from the file (8-d)');
+    expect((await state(page)).ran).not.toContain('embed');
+  });
+
+  it('exports the map and a selection as Parquet that another reader reads back whole', async () => {
+    await page.locator('#summary').click();
+    const map = await readDownload(page, () => page.locator('#maps button', { hasText: 'Export map as Parquet' }).click());
+    expect(map.name).toBe('papermap-papers-zstd.parquet');
+    expect(map.columns).toEqual(['id', 'title', 'abstract', 'date', 'year', 'authors', 'organization', 'upvotes', 'label', 'url', 'x', 'y', 'topic_0', 'topic_0_name', 'topic_1', 'topic_1_name', 'topic_2', 'topic_2_name', 'embedding']);
+    const points = await page.evaluate(() => window.papermap.points());
+    expect(map.rows.map((r) => r.id)).toEqual(points.map((p) => p.id));
+    expect(map.rows.map((r) => [r.x, r.y])).toEqual(points.map((p) => [p.x, p.y]));
+    expect(map.rows[0]!.date).toBe('2023-01-02');
+    expect((map.rows[0]!.embedding as number[]).length).toBe(8);
+    const topics = (await state(page)).topics;
+    for (const row of map.rows) if (row.topic_1 !== null) expect(row.topic_1_name).toBe(topics.find((t) => t.level === 1 && t.id === row.topic_1)!.label);
+    await page.locator('#maps .close').click();
+
+    const ids = points.slice(0, 5).map((p) => p.id);
+    await page.evaluate((chosen) => window.papermap.select(chosen), ids);
+    const selection = await readDownload(page, () => page.locator('#selection .actions button', { hasText: 'Parquet' }).click());
+    expect(selection.name).toBe('papermap-selection-5.parquet');
+    expect(selection.rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+    await page.evaluate(() => window.papermap.select([]));
+  });
+
+  it('opens an Arrow IPC file (Feather v2, zstd, fixed-size-list vectors, x/y) from ?corpus=', async () => {
+    await page.goto(`${server.url}?device=wasm&corpus=data/papers.feather`);
+    await page.evaluate(() => window.papermap.ready);
+    const s = await state(page);
+    expect([s.papers, s.corpus.name, s.device]).toEqual([12, 'papers.feather', null]);
+    expect(s.ran).not.toContain('layout');
+  });
+
+  it('refuses a damaged Parquet file with a sentence, and keeps the map', async () => {
+    const before = (await state(page)).corpusHash;
+    const cut = join(deploy, 'cut.parquet');
+    const bytes = await readFile(join(FIXTURES, 'papers-zstd.parquet'));
+    await writeFile(cut, bytes.subarray(0, bytes.length - 400));
+    await importFile(page, cut);
+    await expect.poll(() => page.locator('#maps .import .problem').textContent()).toMatch(/^The Parquet file could not be read \(.+\): it may be cut short or damaged; save or download it again\.$/);
+    expect((await state(page)).corpusHash).toBe(before);
+  });
+});

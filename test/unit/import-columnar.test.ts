@@ -1,0 +1,101 @@
+/**
+ * Parquet and Arrow IPC imports, on files written by pyarrow (test/fixtures/columnar/make.py): the
+ * layouts found in the wild (row groups, dictionary-encoded text, snappy and zstd, nulls, list and
+ * fixed-size-list vectors, the IPC file and stream formats) give the same corpus as the CSV they were
+ * made from, and bad files say what is wrong in one sentence.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildImport, guessColumns, ImportError, type ImportResult, type ParsedTable } from '../../src/corpus/import';
+import { readTable } from '../../src/corpus/import-read';
+import { binaryFormat } from '../../src/corpus/import-binary';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/columnar/${name}`, import.meta.url)));
+
+async function read(bytes: Uint8Array, name: string, chunk = 4096): Promise<ParsedTable> {
+  return readTable(
+    (async function* () {
+      for (let at = 0; at < bytes.length; at += chunk) yield bytes.subarray(at, at + chunk);
+    })(),
+    { name, total: bytes.length },
+  );
+}
+
+async function load(name: string): Promise<{ table: ParsedTable; result: ImportResult }> {
+  const table = await read(fixture(name), name);
+  return { table, result: await buildImport(table, guessColumns(table.columns)) };
+}
+
+async function failure(work: Promise<unknown>): Promise<string> {
+  try {
+    await work;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImportError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the import to fail');
+}
+
+const csvTitles = async () => {
+  const table = await readTable((async function* () { yield new Uint8Array(readFileSync(new URL('../fixtures/import/papers.csv', import.meta.url))); })(), { name: 'papers.csv' });
+  return (await buildImport(table, guessColumns(table.columns))).corpus.papers.map((p) => p.title);
+};
+
+describe('columnar imports', () => {
+  it('tell Parquet and Arrow from text by their first bytes', () => {
+    expect(binaryFormat(fixture('papers-zstd.parquet'))).toBe('parquet');
+    expect(binaryFormat(fixture('papers.feather'))).toBe('arrow');
+    expect(binaryFormat(fixture('papers-stream.arrow'))).toBe('arrow');
+    expect(binaryFormat(new TextEncoder().encode('id,title\n'))).toBeNull();
+  });
+
+  for (const [file, format] of [
+    ['papers-zstd.parquet', 'parquet'],
+    ['papers-snappy-fixed.parquet', 'parquet'],
+    ['papers.feather', 'arrow'],
+    ['papers-stream.arrow', 'arrow'],
+  ] as const) {
+    it(`read ${file} into the papers of the CSV it was made from, with dates, labels, authors and vectors`, async () => {
+      const { table, result } = await load(file);
+      expect(table.format).toBe(format);
+      expect(table.columns.slice(0, 7)).toEqual(['id', 'title', 'abstract', 'published', 'category', 'authors', 'upvotes']);
+      const papers = result.corpus.papers;
+      expect(papers.map((p) => p.title)).toEqual(await csvTitles());
+      expect(papers[0]!.date).toBe('2023-01-02');
+      expect(papers[1]!.date).toBe('2023-01-19');
+      // Nulls stay missing: every fourth label, every third upvote count.
+      expect(papers[0]!.label).toBeNull();
+      expect(papers[1]!.label).toBe('cs.LG');
+      expect(papers[0]!.upvotes).toBeNull();
+      expect(papers[1]!.upvotes).toBe(12);
+      expect(papers.map((p) => p.authors)).toEqual(papers.map((_, i) => 2 + (i % 4)));
+      expect(result.vectors?.dims).toBe(8);
+      expect(result.vectors!.data).toHaveLength(8 * papers.length);
+    });
+  }
+
+  it('give the same vectors whatever the layout (list or fixed-size list, Parquet or Arrow)', async () => {
+    const [a, b, c] = (await Promise.all(['papers-zstd.parquet', 'papers-snappy-fixed.parquet', 'papers.feather'].map(load))) as [Awaited<ReturnType<typeof load>>, Awaited<ReturnType<typeof load>>, Awaited<ReturnType<typeof load>>];
+    expect(b.result.vectors!.data).toEqual(a.result.vectors!.data);
+    expect(c.result.vectors!.data).toEqual(a.result.vectors!.data);
+    // The fixed-size file also brings x and y.
+    expect(b.result.coords).toHaveLength(2 * b.result.corpus.papers.length);
+    expect(a.result.coords).toBeNull();
+  });
+
+  it('say what is wrong with a bad file, in one sentence', async () => {
+    const parquet = fixture('papers-zstd.parquet');
+    expect(await failure(read(parquet.subarray(0, parquet.length - 300), 'cut.parquet'))).toMatch(/^The Parquet file could not be read \(.+\): it may be cut short or damaged; save or download it again\.$/);
+    const arrow = fixture('papers.feather');
+    expect(await failure(read(arrow.subarray(0, 3000), 'cut.feather'))).toMatch(/^The Arrow file could not be read \(.+\): it may be cut short or damaged; save or download it again\.$/);
+    const wrongMagic = parquet.slice();
+    wrongMagic.set([0x50, 0x4b, 0x03, 0x04]);
+    expect(await failure(read(wrongMagic, 'papers.parquet'))).toBe('"papers.parquet" does not start like a Parquet file (its first bytes are not PAR1): it is damaged, or not a Parquet file.');
+    const ragged = await read(fixture('ragged-vectors.parquet'), 'ragged-vectors.parquet');
+    expect(await failure(buildImport(ragged, guessColumns(ragged.columns)))).toMatch(/^Embeddings must all have the same length: row 1 has 8 numbers but row 4 has 5\.$/);
+    const empty = await read(fixture('no-rows.parquet'), 'no-rows.parquet');
+    expect(await failure(buildImport(empty, guessColumns(empty.columns)))).toBe('The file has no papers in it.');
+    const nulls = await read(fixture('null-texts.parquet'), 'null-texts.parquet');
+    expect(await failure(buildImport(nulls, guessColumns(nulls.columns)))).toBe('None of the 12 rows has both a title (column "title") and a text (column "abstract"), so there is nothing to map.');
+  });
+});
