@@ -4,12 +4,17 @@
  *
  *   lasso-index | lasso-naive <n> <runs>
  *   layout-ours | layout-umapjs | layout-atlas <n> <runs> <out-prefix> <sample-rows>
+ *   embed-fast | embed-transformers <n> <runs> <out-prefix>
  *
  * Layout cases build the map of the same synthetic vectors (scripts/lib/synthetic-vectors.ts) and
  * write the last run's positions (<out>.coords.f32) and the kNN lists of the sampled rows
  * (<out>.knn.i32, k − 1 others per row) for scripts/bench.ts to score all methods alike.
+ * Embedding cases embed the texts in <out>.texts.json with the shipped model, by the app's fast
+ * static path or through transformers.js (onnxruntime-web's WASM, one thread, as on a plain host),
+ * and write the last run's vectors to <out>.f32.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { UMAP } from 'umap-js';
 import { buildGridIndex, selectInPolygon, selectInPolygonNaive } from '../src/math/lasso';
 import { createLayout, DEFAULT_LAYOUT_PARAMS } from '../src/math/layout';
@@ -17,6 +22,11 @@ import { cosineNeighbours } from '../src/math/neighbours';
 import { gaussian, mulberry32 } from '../src/math/random';
 import { defaultEpochs } from '../src/math/umap-sgd';
 import { ATLAS_MODULE, BENCH_DIMS, BENCH_K, sampleRows, type AtlasUmapModule } from './lib/bench-layout';
+import { nodeOrtUrl, useOnnxruntimeWeb } from './lib/node-ort';
+import { DEFAULT_MODEL_ID } from '../src/model/models';
+import { DEFAULT_PIPELINE_PARAMS } from '../workers/messages';
+import { StaticEmbedder } from '../workers/embed-static';
+import type { Embedder, EmbedderOptions } from '../workers/embedder';
 import { syntheticEmbeddings } from './lib/synthetic-vectors';
 
 const [name, nArg, runsArg, outPrefix, sampleArg] = process.argv.slice(2);
@@ -148,6 +158,24 @@ if (name === 'lasso-index' || name === 'lasso-naive') {
   sample.forEach((row, r) => lists.set(othersOf(row, neighbourRows(row)), r * (BENCH_K - 1)));
   writeFileSync(`${outPrefix}.coords.f32`, new Uint8Array(coords.buffer, coords.byteOffset, coords.byteLength));
   writeFileSync(`${outPrefix}.knn.i32`, new Uint8Array(lists.buffer));
+} else if (name === 'embed-fast' || name === 'embed-transformers') {
+  const texts = JSON.parse(readFileSync(`${outPrefix}.texts.json`, 'utf8')) as string[];
+  if (texts.length !== n) throw new Error(`${outPrefix}.texts.json holds ${texts.length} texts, not ${n}`);
+  report.dataRssMB = Math.round(process.memoryUsage().rss / 2 ** 20);
+  const options: EmbedderOptions = { modelId: DEFAULT_MODEL_ID, modelsUrl: pathToFileURL(new URL('../public/models/', import.meta.url).pathname).href, ortUrl: nodeOrtUrl(), device: 'wasm' };
+  const start = performance.now();
+  let embedder: Embedder;
+  if (name === 'embed-fast') embedder = (await StaticEmbedder.load(options))!;
+  else {
+    // transformers.js must find onnxruntime-web before it is first imported (scripts/lib/node-ort.ts).
+    await useOnnxruntimeWeb();
+    embedder = await (await import('../workers/embed')).TransformersEmbedder.load(options);
+  }
+  report.loadMs = performance.now() - start;
+  let vectors: Float32Array = new Float32Array(0);
+  for (let r = 0; r < runs; r++) await measureAsync(async () => (vectors = (await embedder.embedAll(texts, DEFAULT_PIPELINE_PARAMS.batchSize, () => undefined)).vectors));
+  report.tokens = texts.reduce((sum, t) => sum + embedder.tokenize(t).length + 2, 0);
+  writeFileSync(`${outPrefix}.f32`, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
 } else {
   throw new Error(`unknown case ${name}`);
 }

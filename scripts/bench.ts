@@ -6,6 +6,10 @@
  *   npm run bench                 layouts at 2k, 10k, 50k (+100k ours) and lasso at 1M
  *   npm run bench -- --quick      a smoke run: 2k only, one run each
  *   npm run bench -- --sizes=2000,10000
+ *   npm run bench -- --only=embed  one section (layout, lasso or embed); the others' results are kept
+ *
+ * Embedding: papers/s of the shipped model's fast static path (workers/embed-static.ts) against the
+ * transformers.js path it replaced, on N = 2,000 and 20,000 development abstracts (scripts/lib/arxiv.ts).
  *
  * The layout baselines are plain umap-js (the app's dependency) and Embedding Atlas's WASM UMAP
  * (embedding-atlas, installed on first use into bench/baselines/, outside the app's dependencies).
@@ -15,13 +19,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { sampledNeighbourhoodPreservation } from '../src/math/quality';
+import { DEFAULT_MODEL_ID } from '../src/model/models';
 import { ATLAS_MODULE, BENCH_DIMS, BENCH_K, sampleRows } from './lib/bench-layout';
 import { syntheticEmbeddings } from './lib/synthetic-vectors';
+import { paperText, readArxiv, splitByPaper } from './lib/arxiv';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const sizesArg = args.find((a) => a.startsWith('--sizes='));
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const section = (name: 'layout' | 'lasso' | 'embed') => !only || only.includes(name);
 
 interface CaseResult {
   case: string;
@@ -86,112 +94,194 @@ interface LayoutRow {
 
 const layoutRows: LayoutRow[] = [];
 const work = mkdtempSync(join(tmpdir(), 'papermap-bench-'));
-ensureAtlas();
-try {
-  for (const n of sizes) {
-    const methods = METHODS.filter((m) => m.id === 'ours' || n <= BASELINE_MAX);
-    const results = new Map<MethodId, CaseResult>();
-    for (const method of methods) {
-      process.stdout.write(`layout ${method.label} at N = ${n.toLocaleString('en')}… `);
-      const result = runCase(`layout-${method.id}`, n, runsAt(n), join(work, `${method.id}-${n}`), String(sampleAt(n)));
-      results.set(method.id, result);
-      console.log(seconds(median(result.runs)));
-    }
-    // Score every method on the same sampled rows: recall of its kNN lists, and how well its map keeps neighbourhoods.
-    process.stdout.write('  scoring… ');
-    const { vectors } = syntheticEmbeddings(n, BENCH_DIMS);
-    const rows = sampleRows(n, sampleAt(n));
-    const read = (path: string, Type: typeof Float32Array | typeof Int32Array) => {
-      const bytes = readFileSync(path);
-      return new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    };
-    const coords = methods.map((m) => read(join(work, `${m.id}-${n}.coords.f32`), Float32Array) as Float32Array);
-    const quality = sampledNeighbourhoodPreservation(vectors, BENCH_DIMS, coords, 2, n, BENCH_K, rows);
-    console.log('done');
-    methods.forEach((method, l) => {
-      const result = results.get(method.id)!;
-      const lists = read(join(work, `${method.id}-${n}.knn.i32`), Int32Array) as Int32Array;
-      let found = 0;
-      const width = BENCH_K - 1;
-      for (let r = 0; r < rows.length; r++) {
-        const truth = new Set(quality.trueNeighbours.subarray(r * width, (r + 1) * width));
-        for (let s = 0; s < width; s++) if (truth.has(lists[r * width + s]!)) found++;
-      }
-      const { case: _case, n: _n, runs, cpuMs, maxRssMB, dataRssMB, ...extra } = result;
-      layoutRows.push({
-        n,
-        method: method.id,
-        runs: runs.length,
-        medianMs: median(runs),
-        medianCpuMs: median(cpuMs),
-        peakMB: maxRssMB,
-        dataMB: dataRssMB as number,
-        knnRecall: found / (rows.length * width),
-        trustworthiness: quality.layouts[l]!.trustworthiness,
-        continuity: quality.layouts[l]!.continuity,
-        ...Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, Array.isArray(value) ? median(value as number[]) : value])),
-      });
-    });
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+if (section('layout')) ensureAtlas();
+for (const n of section('layout') ? sizes : []) {
+  const methods = METHODS.filter((m) => m.id === 'ours' || n <= BASELINE_MAX);
+  const results = new Map<MethodId, CaseResult>();
+  for (const method of methods) {
+    process.stdout.write(`layout ${method.label} at N = ${n.toLocaleString('en')}… `);
+    const result = runCase(`layout-${method.id}`, n, runsAt(n), join(work, `${method.id}-${n}`), String(sampleAt(n)));
+    results.set(method.id, result);
+    console.log(seconds(median(result.runs)));
   }
-} finally {
-  rmSync(work, { recursive: true, force: true });
+  // Score every method on the same sampled rows: recall of its kNN lists, and how well its map keeps neighbourhoods.
+  process.stdout.write('  scoring… ');
+  const { vectors } = syntheticEmbeddings(n, BENCH_DIMS);
+  const rows = sampleRows(n, sampleAt(n));
+  const read = (path: string, Type: typeof Float32Array | typeof Int32Array) => {
+    const bytes = readFileSync(path);
+    return new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  };
+  const coords = methods.map((m) => read(join(work, `${m.id}-${n}.coords.f32`), Float32Array) as Float32Array);
+  const quality = sampledNeighbourhoodPreservation(vectors, BENCH_DIMS, coords, 2, n, BENCH_K, rows);
+  console.log('done');
+  methods.forEach((method, l) => {
+    const result = results.get(method.id)!;
+    const lists = read(join(work, `${method.id}-${n}.knn.i32`), Int32Array) as Int32Array;
+    let found = 0;
+    const width = BENCH_K - 1;
+    for (let r = 0; r < rows.length; r++) {
+      const truth = new Set(quality.trueNeighbours.subarray(r * width, (r + 1) * width));
+      for (let s = 0; s < width; s++) if (truth.has(lists[r * width + s]!)) found++;
+    }
+    const { case: _case, n: _n, runs, cpuMs, maxRssMB, dataRssMB, ...extra } = result;
+    layoutRows.push({
+      n,
+      method: method.id,
+      runs: runs.length,
+      medianMs: median(runs),
+      medianCpuMs: median(cpuMs),
+      peakMB: maxRssMB,
+      dataMB: dataRssMB as number,
+      knnRecall: found / (rows.length * width),
+      trustworthiness: quality.layouts[l]!.trustworthiness,
+      continuity: quality.layouts[l]!.continuity,
+      ...Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, Array.isArray(value) ? median(value as number[]) : value])),
+    });
+  });
 }
 
 // ---- Lasso: selecting inside a polygon -----------------------------------------------------------
 
-const lassoN = quick ? 200_000 : 1_000_000;
-const lassoOurs = runCase('lasso-index', lassoN, 7);
-const lassoNaive = runCase('lasso-naive', lassoN, 7);
-const lasso = {
-  what: `lasso, 200-vertex polygon, ${lassoN.toLocaleString('en')} points`,
-  n: lassoN,
-  runs: lassoOurs.runs.length,
-  oursMedianMs: median(lassoOurs.runs),
-  baselineMedianMs: median(lassoNaive.runs),
-  speedup: median(lassoNaive.runs) / median(lassoOurs.runs),
-  oursPeakMB: lassoOurs.maxRssMB,
-  baselinePeakMB: lassoNaive.maxRssMB,
-  sameResult: lassoOurs.selected === lassoNaive.selected,
-  indexBuildMs: lassoOurs.indexBuildMs,
-  note: 'grid index vs testing every point (same selection)',
-};
+const lasso = section('lasso') ? benchLasso() : null;
+
+function benchLasso() {
+  const lassoN = quick ? 200_000 : 1_000_000;
+  const lassoOurs = runCase('lasso-index', lassoN, 7);
+  const lassoNaive = runCase('lasso-naive', lassoN, 7);
+  return {
+    what: `lasso, 200-vertex polygon, ${lassoN.toLocaleString('en')} points`,
+    n: lassoN,
+    runs: lassoOurs.runs.length,
+    oursMedianMs: median(lassoOurs.runs),
+    baselineMedianMs: median(lassoNaive.runs),
+    speedup: median(lassoNaive.runs) / median(lassoOurs.runs),
+    oursPeakMB: lassoOurs.maxRssMB,
+    baselinePeakMB: lassoNaive.maxRssMB,
+    sameResult: lassoOurs.selected === lassoNaive.selected,
+    indexBuildMs: lassoOurs.indexBuildMs,
+    note: 'grid index vs testing every point (same selection)',
+  };
+}
+
+// ---- Embedding: the shipped model, fast static path vs transformers.js ---------------------------
+
+const EMBED_PATHS = [
+  { id: 'fast', label: 'fast path', note: 'WordPiece trie + int8 table lookup and mean in JS (workers/embed-static.ts)' },
+  { id: 'transformers', label: 'transformers.js', note: 'feature-extraction pipeline on onnxruntime-web WASM, 1 thread, batches of 16 (the path it replaced)' },
+] as const;
+
+interface EmbedRow {
+  n: number;
+  path: (typeof EMBED_PATHS)[number]['id'];
+  runs: number;
+  medianMs: number;
+  papersPerSecond: number;
+  tokensPerSecond: number;
+  peakMB: number;
+  dataMB: number;
+  loadMs: number;
+  /** Largest difference of a vector component from the transformers.js path's (same texts). */
+  maxAbsDiff: number;
+}
+
+const embedRows: EmbedRow[] = section('embed') ? benchEmbedding() : [];
+
+function benchEmbedding(): EmbedRow[] {
+  const rows: EmbedRow[] = [];
+  const { dev } = splitByPaper(readArxiv());
+  const read = (path: string) => {
+    const bytes = readFileSync(path);
+    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  };
+  for (const n of quick ? [2000] : [2000, 20_000]) {
+    // Evenly spaced development papers: every category, none the model was trained on.
+    const texts = Array.from({ length: n }, (_, i) => paperText(dev[Math.floor((i * dev.length) / n)]!));
+    const vectors = new Map<string, Float32Array>();
+    for (const path of EMBED_PATHS) {
+      const prefix = join(work, `embed-${path.id}-${n}`);
+      writeFileSync(`${prefix}.texts.json`, JSON.stringify(texts));
+      const runs = quick ? 1 : path.id === 'fast' ? 5 : n <= 2000 ? 3 : 1;
+      process.stdout.write(`embedding, ${path.label} at N = ${n.toLocaleString('en')}… `);
+      const result = runCase(`embed-${path.id}`, n, runs, prefix);
+      console.log(seconds(median(result.runs)));
+      vectors.set(path.id, read(`${prefix}.f32`));
+      const ms = median(result.runs);
+      rows.push({ n, path: path.id, runs: result.runs.length, medianMs: ms, papersPerSecond: (n * 1000) / ms, tokensPerSecond: ((result.tokens as number) * 1000) / ms, peakMB: result.maxRssMB, dataMB: result.dataRssMB as number, loadMs: result.loadMs as number, maxAbsDiff: 0 });
+    }
+    const reference = vectors.get('transformers')!;
+    for (const row of rows.filter((r) => r.n === n)) row.maxAbsDiff = vectors.get(row.path)!.reduce((worst, x, i) => Math.max(worst, Math.abs(x - reference[i]!)), 0);
+  }
+  return rows;
+}
 
 // ---- Report ---------------------------------------------------------------------------------------
 
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 console.log(`\nPapermap benchmarks (${machine.cores} cores, ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node})\n`);
-console.log(`Layout: ${BENCH_DIMS}-d synthetic embeddings (scripts/lib/synthetic-vectors.ts) to final 2D positions, k = ${BENCH_K}, same epochs for all (500 up to 10k, 200 above).`);
-console.log('Recall: kNN lists vs exact; trustworthiness/continuity at k = 15 on sampled rows. Ratios: baseline time / ours.\n');
-const header = ['N', 'method', 'median', 'CPU', 'peak RSS', 'vs umap-js', 'vs Atlas', 'kNN recall', 'trust.', 'contin.'];
-const table: string[][] = [header];
-for (const row of layoutRows) {
-  const others = layoutRows.filter((r) => r.n === row.n);
-  const ratio = (id: MethodId) => {
-    const other = others.find((r) => r.method === id);
-    return row.method === 'ours' && other ? `${(other.medianMs / row.medianMs).toFixed(1)}×` : '';
-  };
-  table.push([
-    row.n.toLocaleString('en'),
-    METHODS.find((m) => m.id === row.method)!.label,
-    seconds(row.medianMs) + (row.runs > 1 ? ` (${row.runs})` : ''),
-    seconds(row.medianCpuMs),
-    `${row.peakMB} MB`,
-    ratio('umapjs'),
-    ratio('atlas'),
-    row.knnRecall.toFixed(3),
-    row.trustworthiness.toFixed(3),
-    row.continuity.toFixed(3),
-  ]);
+if (layoutRows.length > 0) printLayout();
+function printLayout(): void {
+  console.log(`Layout: ${BENCH_DIMS}-d synthetic embeddings (scripts/lib/synthetic-vectors.ts) to final 2D positions, k = ${BENCH_K}, same epochs for all (500 up to 10k, 200 above).`);
+  console.log('Recall: kNN lists vs exact; trustworthiness/continuity at k = 15 on sampled rows. Ratios: baseline time / ours.\n');
+  const header = ['N', 'method', 'median', 'CPU', 'peak RSS', 'vs umap-js', 'vs Atlas', 'kNN recall', 'trust.', 'contin.'];
+  const table: string[][] = [header];
+  for (const row of layoutRows) {
+    const others = layoutRows.filter((r) => r.n === row.n);
+    const ratio = (id: MethodId) => {
+      const other = others.find((r) => r.method === id);
+      return row.method === 'ours' && other ? `${(other.medianMs / row.medianMs).toFixed(1)}×` : '';
+    };
+    table.push([
+      row.n.toLocaleString('en'),
+      METHODS.find((m) => m.id === row.method)!.label,
+      seconds(row.medianMs) + (row.runs > 1 ? ` (${row.runs})` : ''),
+      seconds(row.medianCpuMs),
+      `${row.peakMB} MB`,
+      ratio('umapjs'),
+      ratio('atlas'),
+      row.knnRecall.toFixed(3),
+      row.trustworthiness.toFixed(3),
+      row.continuity.toFixed(3),
+    ]);
+  }
+  const widths = header.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+  for (const r of table) console.log(r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  for (const m of METHODS) console.log(`  ${m.label}: ${m.note}`);
+  const ours = layoutRows.filter((r) => r.method === 'ours');
+  for (const row of ours) {
+    if (row.knnMs !== undefined) console.log(`  Papermap at ${row.n.toLocaleString('en')}: kNN (${String(row.neighbourMethod)}) ${seconds(row.knnMs as number)}, layout ${seconds(row.layoutMs as number)}; the data alone is ${row.dataMB} MB of the peak`);
+  }
 }
-const widths = header.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
-for (const r of table) console.log(r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
-for (const m of METHODS) console.log(`  ${m.label}: ${m.note}`);
-const ours = layoutRows.filter((r) => r.method === 'ours');
-for (const row of ours) {
-  if (row.knnMs !== undefined) console.log(`  Papermap at ${row.n.toLocaleString('en')}: kNN (${String(row.neighbourMethod)}) ${seconds(row.knnMs as number)}, layout ${seconds(row.layoutMs as number)}; the data alone is ${row.dataMB} MB of the peak`);
-}
-console.log(`\n${lasso.what}: ${lasso.oursMedianMs.toFixed(1)} ms with the grid index vs ${lasso.baselineMedianMs.toFixed(0)} ms testing every point (${lasso.speedup.toFixed(1)}×, same selection: ${lasso.sameResult}; index built once in ${(lasso.indexBuildMs as number).toFixed(0)} ms)`);
+if (lasso) console.log(`\n${lasso.what}: ${lasso.oursMedianMs.toFixed(1)} ms with the grid index vs ${lasso.baselineMedianMs.toFixed(0)} ms testing every point (${lasso.speedup.toFixed(1)}×, same selection: ${lasso.sameResult}; index built once in ${(lasso.indexBuildMs as number).toFixed(0)} ms)`);
 
+if (embedRows.length > 0) printEmbedding();
+function printEmbedding(): void {
+  console.log(`\nEmbedding: the shipped model (${DEFAULT_MODEL_ID}) on development abstracts (title + abstract), one process per path and size; max |Δ|: largest component difference from transformers.js's vectors.\n`);
+  const head = ['N', 'path', 'median', 'papers/s', 'tokens/s', 'peak RSS', 'vs transformers.js', 'max |Δ|'];
+  const lines: string[][] = [head];
+  for (const row of embedRows) {
+    const base = embedRows.find((r) => r.n === row.n && r.path === 'transformers');
+    lines.push([
+      row.n.toLocaleString('en'),
+      EMBED_PATHS.find((p) => p.id === row.path)!.label,
+      seconds(row.medianMs) + (row.runs > 1 ? ` (${row.runs})` : ''),
+      Math.round(row.papersPerSecond).toLocaleString('en'),
+      Math.round(row.tokensPerSecond).toLocaleString('en'),
+      `${row.peakMB} MB`,
+      row.path === 'fast' && base ? `${(base.medianMs / row.medianMs).toFixed(1)}×` : '',
+      row.maxAbsDiff.toExponential(1),
+    ]);
+  }
+  const w = head.map((_, c) => Math.max(...lines.map((r) => r[c]!.length)));
+  for (const r of lines) console.log(r.map((cell, c) => (c < 2 ? cell.padEnd(w[c]!) : cell.padStart(w[c]!))).join('  '));
+  for (const p of EMBED_PATHS) console.log(`  ${p.label}: ${p.note}`);
+}
+
+// A run of some sections keeps the others' last results.
+const resultsFile = join(root, 'bench/results.json');
+const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
+const fresh = { ...(section('layout') ? { layout: layoutRows } : {}), ...(lasso ? { lasso } : {}), ...(section('embed') ? { embedding: embedRows } : {}) };
 mkdirSync(join(root, 'bench'), { recursive: true });
-writeFileSync(join(root, 'bench/results.json'), JSON.stringify({ machine, quick, layout: layoutRows, lasso }, null, 2) + '\n');
+writeFileSync(resultsFile, JSON.stringify({ ...previous, machine, quick, ...fresh }, null, 2) + '\n');
 console.log('\nwrote bench/results.json');

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { DEFAULT_MODEL_ID } from '../src/model/models';
 import { DEFAULT_CORPUS_FIT } from '../src/model/corpus-fit';
 import { arxivDir, paperText, primaryCategory, readArxiv, shardDigests, splitByPaper, DEV_SHARE } from './lib/arxiv';
-import { buildVocab, DEFAULT_VOCAB_OPTIONS, preTokenize, WordPieceEncoder } from './lib/model/wordpiece';
+import { buildVocab, DEFAULT_VOCAB_OPTIONS } from './lib/model/wordpiece';
+import { preTokenize, WordPieceEncoder } from '../src/model/wordpiece';
 import { DEFAULT_FIT_OPTIONS, fitTokenVectors } from './lib/model/fit';
 import { quantiseTable, staticEmbeddingOnnx } from './lib/model/onnx';
 import { configJson, tokenizerConfigJson, tokenizerJson } from './lib/model/hf-files';
@@ -28,6 +29,7 @@ const RECIPE_SOURCES = [
   'scripts/build-model.ts',
   'scripts/lib/arxiv.ts',
   'scripts/lib/model/wordpiece.ts',
+  'src/model/wordpiece.ts',
   'scripts/lib/model/ppmi.ts',
   'scripts/lib/model/fit.ts',
   'scripts/lib/model/onnx.ts',
@@ -81,7 +83,8 @@ function build(outDir: string): void {
   const wordCounts = new Map<string, number>();
   for (const text of texts) for (const w of preTokenize(text)) wordCounts.set(w, (wordCounts.get(w) ?? 0) + 1);
   const vocab = buildVocab(wordCounts, DEFAULT_VOCAB_OPTIONS);
-  const encoder = new WordPieceEncoder(vocab);
+  // The model was trained on "[MASK]" written in an abstract (21 training papers) as "[", "mask", "]"; the app reads it as transformers.js does.
+  const encoder = new WordPieceEncoder(vocab, { splitSpecialTokens: false });
   const categories = [...new Set(train.map(primaryCategory))].sort();
   const categoryId = new Map(categories.map((c, i) => [c, i]));
   const training = texts.map((text, i) => ({ ids: encoder.encode(text), category: categoryId.get(primaryCategory(train[i]!))! }));

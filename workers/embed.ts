@@ -1,7 +1,9 @@
 /**
- * Text embedding with transformers.js on onnxruntime-web: one code path for the embedded model and
- * for pretrained sentence-transformers models (self-hosted under models/ or, when online, the hub).
- * Mean pooling + L2 normalisation. A WebGPU failure, at load or mid-run, raises GpuFailure with what
+ * Text embedding. The embedded static model takes the fast path (workers/embed-static.ts: its own
+ * tokenizer and a table lookup in JS, no padding, no ONNX runtime); every other model, the
+ * pretrained sentence-transformers ones (self-hosted under models/ or, when online, the hub), runs
+ * through transformers.js on onnxruntime-web, as here. Both give mean pooling + L2 normalisation of
+ * the same tokens. On the transformers.js path a WebGPU failure, at load or mid-run, raises GpuFailure with what
  * was embedded so far: a lost device leaves onnxruntime-web unusable in this worker, even for WASM
  * sessions, so a fresh worker carries on (see pipeline-client.ts).
  *
@@ -10,18 +12,20 @@
  */
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { DEFAULT_MODEL_ID } from '../src/model/models';
-import type { CorpusFitHint } from '../src/model/corpus-fit';
 import { ORT_FILES, wasmThreads } from '../src/ort-files';
+import { StaticEmbedder } from './embed-static';
+import { corpusFitHint, type Embedder as EmbedderApi, type EmbedderOptions, type ModelConfig } from './embedder';
 import type { Device, PartialEmbedding } from './messages';
 
-export interface EmbedderOptions {
-  modelId: string;
-  modelsUrl: string;
-  ortUrl: string;
-  device: Device;
-  /** Fault injection: destroy the WebGPU device after this many batches, as a driver reset would. */
-  loseGpuAfterBatch?: number;
-}
+export type Embedder = EmbedderApi;
+export type { EmbedderOptions } from './embedder';
+
+/** Loads a model: the static fast path when the model is one, else transformers.js. */
+export const Embedder = {
+  async load(options: EmbedderOptions): Promise<Embedder> {
+    return (await StaticEmbedder.load(options)) ?? TransformersEmbedder.load(options);
+  },
+};
 
 /** Destroys onnxruntime-web's WebGPU device: every later GPU call fails, as after a device loss. */
 async function destroyGpuDevice(): Promise<void> {
@@ -73,17 +77,22 @@ export class GpuFailure extends Error {
   }
 }
 
-export class Embedder {
+/** A model run by transformers.js's feature-extraction pipeline (pretrained transformers; the bench runs the static model this way too, to compare). */
+export class TransformersEmbedder implements Embedder {
+  readonly embeddedOn: Device;
+
   private constructor(
     private readonly extractor: FeatureExtractionPipeline,
     readonly device: Device,
     private readonly options: EmbedderOptions,
-  ) {}
+  ) {
+    this.embeddedOn = device;
+  }
 
-  static async load(options: EmbedderOptions): Promise<Embedder> {
+  static async load(options: EmbedderOptions): Promise<TransformersEmbedder> {
     configureRuntime(options);
     try {
-      return new Embedder(await Embedder.open(options.modelId, options.device), options.device, options);
+      return new TransformersEmbedder(await TransformersEmbedder.open(options.modelId, options.device), options.device, options);
     } catch (error) {
       if (options.device === 'webgpu') throw new GpuFailure(`WebGPU could not load the model (${describe(error)})`, null);
       throw error;
@@ -106,11 +115,6 @@ export class Embedder {
     return { data: output.data as Float32Array, dims };
   }
 
-  /**
-   * Embeds all texts in batches, from `resume.done` on when resuming, reporting progress after each
-   * batch. Returns n × dims, and the indices of texts with no word the model knows (their mean vector
-   * is zero, which normalises to NaN: they get 0).
-   */
   async embedAll(
     texts: string[],
     batchSize: number,
@@ -146,20 +150,10 @@ export class Embedder {
     return { vectors: vectors ?? new Float32Array(0), dims, empty };
   }
 
-  /**
-   * How the model asks a map built with it to be fitted to the corpus (config.json's
-   * papermap.corpus_fit; the embedded model has it), or null: a pretrained model's vectors are used as
-   * they are. `queryIgnores`: leading dimensions a search query leaves out (the embedded model's field
-   * block, papermap.fit.fieldDims: it groups papers by field, which a short query cannot say).
-   */
-  get corpusFit(): CorpusFitHint | null {
-    const config = this.extractor.model.config as unknown as { papermap?: { corpus_fit?: { dims?: unknown }; fit?: { fieldDims?: unknown } } };
-    const hint = config.papermap?.corpus_fit;
-    const field = config.papermap?.fit?.fieldDims;
-    return hint && typeof hint.dims === 'number' ? { dims: hint.dims, queryIgnores: typeof field === 'number' ? field : 0 } : null;
+  get corpusFit() {
+    return corpusFitHint(this.extractor.model.config as unknown as ModelConfig);
   }
 
-  /** The tokenizer's pieces for a text (WordPiece: "##" marks a continuation). */
   tokenize(text: string): string[] {
     return this.extractor.tokenizer.tokenize(text);
   }

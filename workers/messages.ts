@@ -23,7 +23,8 @@ export const DEFAULT_PIPELINE_PARAMS: PipelineParams = { nNeighbors: 15, minDist
 
 /**
  * Faults the pipeline can be asked to stage (?simulate=…), so the recovery paths can be exercised in
- * a real browser: the WebGPU device destroyed mid-run, or the worker dying.
+ * a real browser: the WebGPU device destroyed mid-run (during embedding on the transformers.js path;
+ * as the neighbour search starts when a static model embedded on the CPU), or the worker dying.
  */
 export type SimulatedFault = 'gpu-loss' | 'worker-crash';
 export const SIMULATED_FAULTS: readonly SimulatedFault[] = ['gpu-loss', 'worker-crash'];
@@ -77,6 +78,11 @@ export interface DeviceChoice {
   reason: string;
   /** The WebGPU adapter's description, when there is one. */
   adapter: string | null;
+  /**
+   * Set when the embedding did not run on `device`: a static model's lookup runs in JS on the CPU,
+   * and `device` then serves the neighbour search only (WebGPU) or nothing at all (WASM).
+   */
+  embeddedOn?: 'cpu';
 }
 
 export interface PipelineResult {
@@ -90,7 +96,10 @@ export interface PipelineResult {
   coords: Float32Array;
   /** Topics, coarse to fine (see src/math/topics.ts); COLOUR_LEVEL colours the map. */
   levels: TopicLevel[];
-  /** The device that computed the embeddings; null when they came with the corpus file. */
+  /**
+   * The device chosen for the run: the model ran there, except a static model's lookup (in JS on the
+   * CPU; on WebGPU the neighbour search still ran there); null when the vectors came with the corpus file.
+   */
   device: Device | null;
   /** How the kNN graph was found; null when the file gave positions (no layout ran). */
   neighbourMethod?: 'exact' | 'nn-descent' | 'webgpu' | null;

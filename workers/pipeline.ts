@@ -36,13 +36,15 @@ const GPU_EXACT_MAX = 200_000;
 /**
  * The kNN graph: exact on the GPU when the map is built on WebGPU, else on the CPU (exact or
  * NN-descent by size). A GPU that fails or is lost hands the search to the CPU, with a warning.
+ * `loseGpu`: fault injection, the device destroyed as the search starts.
  */
-async function neighbours(vectors: Float32Array, n: number, d: number, k: number, onGpu: boolean, seed: number, emit: Emit, warnings: string[]): Promise<{ knn: KnnGraph; method: NeighbourMethod | 'webgpu' }> {
+async function neighbours(vectors: Float32Array, n: number, d: number, k: number, onGpu: boolean, seed: number, emit: Emit, warnings: string[], loseGpu = false): Promise<{ knn: KnnGraph; method: NeighbourMethod | 'webgpu' }> {
   const progress = (unit: string) => (done: number, total: number) => emit({ type: 'progress', stage: 'knn', done, total, unit });
   if (onGpu && n <= GPU_EXACT_MAX && k <= MAX_GPU_K) {
     const device = await requestKnnDevice();
     if (device) {
       try {
+        if (loseGpu) device.destroy();
         return { knn: await webgpuCosineKnn(device, vectors, n, d, k, { onProgress: progress('rows, exact on the GPU') }), method: 'webgpu' };
       } catch (error) {
         warnings.push(`The neighbour search on the GPU failed (${error instanceof Error ? error.message : String(error)}); the CPU did it instead.`);
@@ -62,7 +64,7 @@ const LAYOUT_PREVIEW_EVERY = 50;
 type Timed = <T>(stage: Stage, work: () => Promise<T> | T) => Promise<T>;
 
 /** Loads the model on the chosen device and embeds every text (continuing a resumed run). */
-async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device; fitHint: CorpusFitHint | null }> {
+async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device; embeddedOn: Device | 'cpu'; fitHint: CorpusFitHint | null }> {
   const n = request.texts.length;
   const choice = request.resume
     ? { device: 'wasm' as const, reason: 'continuing on WASM after WebGPU failed', adapter: null }
@@ -79,6 +81,8 @@ async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warning
       ...(request.simulate === 'gpu-loss' ? { loseGpuAfterBatch: 2 } : {}),
     }),
   );
+  // A static model's lookup runs in JS on the CPU: the panel says so, and what the chosen device still does.
+  if (embedder.embeddedOn === 'cpu') emit({ type: 'device', choice: { ...choice, embeddedOn: 'cpu' } });
   emit({ type: 'progress', stage: 'embed', done: request.resume?.partial?.done ?? 0, total: n });
   const { vectors, dims, empty } = await timed('embed', () =>
     embedder.embedAll(request.texts, request.params.batchSize, (done, total) => {
@@ -91,9 +95,9 @@ async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warning
   if (empty.length > 0) {
     warnings.push(`${empty.length} paper${empty.length === 1 ? ' has' : 's have'} no word the model knows; their place on the map means nothing (first: #${empty[0]! + 1})`);
   }
-  const { device, corpusFit: fitHint } = embedder;
+  const { device, embeddedOn, corpusFit: fitHint } = embedder;
   await embedder.dispose();
-  return { vectors, dims, device, fitHint };
+  return { vectors, dims, device, embeddedOn, fitHint };
 }
 
 /**
@@ -141,7 +145,7 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
 
   const given = request.given ?? null;
   const warnings: string[] = [];
-  let embedded: { vectors: Float32Array; dims: number; device: PipelineResult['device']; fit?: CorpusFit | null };
+  let embedded: { vectors: Float32Array; dims: number; device: PipelineResult['device']; embeddedOn?: Device | 'cpu'; fit?: CorpusFit | null };
   if (given?.vectors) {
     // The file brought its own vectors: no model runs (search by meaning then needs the model that made them).
     embedded = { vectors: l2NormalizeRows(given.vectors.data, given.vectors.dims), dims: given.vectors.dims, device: null };
@@ -151,7 +155,7 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
     embedded = { vectors: new Float32Array(0), dims: 0, device: null };
   } else {
     const general = await embedTexts(request, emit, timed, warnings);
-    embedded = { ...(await fitToCorpus(request, general, emit, timed)), device: general.device };
+    embedded = { ...(await fitToCorpus(request, general, emit, timed)), device: general.device, embeddedOn: general.embeddedOn };
   }
   const { vectors, dims, device } = embedded;
   const corpusFit = embedded.fit ?? null;
@@ -167,7 +171,9 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
     emit({ type: 'layout-preview', coords: first, epoch: 0, epochs: 0 }, [first.buffer as ArrayBuffer]);
     const k = Math.min(params.nNeighbors, n - 1);
     const onGpu = device === 'webgpu' || (device === null && chooseDevice(request.device, request.device === 'wasm' ? null : await probeAdapter()).device === 'webgpu');
-    const { knn, method } = await timed('knn', () => neighbours(vectors, n, dims, k, onGpu, params.seed, emit, warnings));
+    // Simulated GPU loss: where the model did not run on the GPU (a static model), the neighbour search loses it.
+    const loseGpu = request.simulate === 'gpu-loss' && embedded.embeddedOn === 'cpu';
+    const { knn, method } = await timed('knn', () => neighbours(vectors, n, dims, k, onGpu, params.seed, emit, warnings, loseGpu));
     usedNeighbours = method;
     coords = await timed('layout', () => {
       const layout = createLayout(vectors, n, dims, knn, params, start);

@@ -78,7 +78,9 @@ export class ProgressPanel {
   }
 
   showDevice(choice: DeviceChoice, threads: number): void {
-    const name = choice.device === 'webgpu' ? 'WebGPU' : `WASM · ${threads} thread${threads === 1 ? '' : 's'}`;
+    const runtime = choice.device === 'webgpu' ? 'WebGPU' : `WASM · ${threads} thread${threads === 1 ? '' : 's'}`;
+    // A static model is a table lookup in JS: the chosen device then does the neighbour search at most.
+    const name = choice.embeddedOn === 'cpu' ? `Embedding on the CPU (the model is a table lookup) · neighbour search on ${choice.device === 'webgpu' ? 'WebGPU' : 'the CPU'}` : runtime;
     this.device.textContent = `${name}${choice.adapter ? ` · ${choice.adapter}` : ''} (${choice.reason})`;
     this.root.dataset.device = choice.device;
   }

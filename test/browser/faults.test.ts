@@ -2,9 +2,11 @@
  * What the user sees when things go wrong mid-run: the WebGPU device is lost, the worker crashes,
  * the user cancels. Each keeps the page usable and says what happened.
  */
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, serveDist, waitReady, type StaticServer } from './harness';
+import { DEFAULT_MODEL_ID } from '../../src/model/models';
 
 let server: StaticServer;
 beforeAll(async () => {
@@ -22,7 +24,45 @@ async function freshPage(browser: Browser, query: string): Promise<Page> {
 
 const readyOutcome = (page: Page) => page.evaluate(() => window.papermap.ready.then(() => 'ready', (e: Error) => e.message));
 
-describe('a WebGPU device lost in the middle of embedding', () => {
+/**
+ * The embedded model embeds on the CPU (a table lookup, workers/embed-static.ts), so the GPU-failure
+ * resume is exercised with a copy of it that has no papermap block in its config.json: transformers.js
+ * runs it on WebGPU like any pretrained model, with the same files and vectors.
+ */
+const dist = new URL('../../dist/models/', import.meta.url).pathname;
+const VIA_TRANSFORMERS = 'test-org/arxiv-320-via-transformers';
+
+describe('a WebGPU device lost in the middle of embedding (transformers.js path)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    cpSync(`${dist}${DEFAULT_MODEL_ID}`, `${dist}${VIA_TRANSFORMERS}`, { recursive: true });
+    const config = JSON.parse(readFileSync(`${dist}${VIA_TRANSFORMERS}/config.json`, 'utf8')) as Record<string, unknown>;
+    delete config.papermap;
+    writeFileSync(`${dist}${VIA_TRANSFORMERS}/config.json`, JSON.stringify(config));
+    browser = await launchChromium('webgpu');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(`${dist}test-org`, { recursive: true, force: true });
+  });
+
+  it('hands over to WASM, completes the map and says so', async () => {
+    const page = await freshPage(browser, `model=${VIA_TRANSFORMERS}&device=webgpu&simulate=gpu-loss`);
+    expect(await readyOutcome(page)).toBe('ready');
+    const state = await page.evaluate(() => window.papermap.state());
+    expect(state.papers).toBe(336);
+    expect(state.device).toBe('wasm');
+    expect(state.fallback).toMatch(/WebGPU failed while embedding .*WASM took over at paper 33/);
+    // Without its papermap block the model asks for no fit to the corpus.
+    expect(state.ran).toEqual(['model', 'embed', 'knn', 'layout', 'topics']);
+    expect(await page.locator('#progress .note.warning').textContent()).toMatch(/WASM took over/);
+    // A warning is worth reading: the panel stays open instead of folding to its chip.
+    expect(await page.locator('#progress').getAttribute('data-collapsed')).toBe('false');
+    expect(await page.locator('#progress .note.warning').isVisible()).toBe(true);
+  });
+});
+
+describe('a WebGPU device lost in the neighbour search (the embedded model, which embeds on the CPU)', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium('webgpu');
@@ -31,18 +71,18 @@ describe('a WebGPU device lost in the middle of embedding', () => {
     await browser?.close();
   });
 
-  it('hands over to WASM, completes the map and says so', async () => {
+  it('the CPU finishes the search, the map is built and the panel says so', async () => {
     const page = await freshPage(browser, 'device=webgpu&simulate=gpu-loss');
     expect(await readyOutcome(page)).toBe('ready');
     const state = await page.evaluate(() => window.papermap.state());
     expect(state.papers).toBe(336);
-    expect(state.device).toBe('wasm');
-    expect(state.fallback).toMatch(/WebGPU failed while embedding .*WASM took over at paper 33/);
+    expect(state.device).toBe('webgpu');
+    expect(state.neighbours).toBe('exact');
+    expect(state.fallback).toBeNull();
     expect(state.ran).toEqual(['model', 'embed', 'fit', 'knn', 'layout', 'topics']);
-    expect(await page.locator('#progress .note.warning').textContent()).toMatch(/WASM took over/);
-    // A warning is worth reading: the panel stays open instead of folding to its chip.
+    expect(await page.locator('#progress .device').textContent()).toMatch(/^Embedding on the CPU .* neighbour search on WebGPU/);
+    expect(await page.locator('#progress .note.warning').textContent()).toMatch(/neighbour search on the GPU failed .*the CPU did it instead/);
     expect(await page.locator('#progress').getAttribute('data-collapsed')).toBe('false');
-    expect(await page.locator('#progress .note.warning').isVisible()).toBe(true);
   });
 });
 

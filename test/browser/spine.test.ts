@@ -101,6 +101,8 @@ for (const mode of ['wasm', 'webgpu'] as BrowserMode[]) {
 
       const panel = page.locator('#progress');
       await expect.poll(() => panel.getAttribute('data-device')).toBe(mode);
+      // The embedded model is a table lookup in JS: the panel does not credit the device with it.
+      expect(await panel.locator('.device').textContent()).toMatch(mode === 'webgpu' ? /^Embedding on the CPU .* neighbour search on WebGPU/ : /^Embedding on the CPU .* neighbour search on the CPU/);
       await expect.poll(() => panel.textContent()).toMatch(/Map built in/);
       expect(await page.locator('#legend li').count()).toBeGreaterThanOrEqual(3);
     });

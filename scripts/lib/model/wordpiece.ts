@@ -1,25 +1,10 @@
 /**
- * The embedded model's WordPiece vocabulary, learned from the training abstracts, and an encoder for
- * the build: BERT's pre-tokenisation as transformers.js does it (lower-case, accents stripped, split at
- * white space and punctuation), then greedy longest-match WordPiece, one cached lookup per distinct word.
+ * The embedded model's WordPiece vocabulary, learned from the training abstracts. Words are counted
+ * as the tokenizer sees them (src/model/wordpiece.ts, the one encoder the build and the app share).
  * Frequent words get their own token; word-start pieces and "##" continuations let an unseen word
  * ("sparsifying") split into meaningful parts ("spars", "##ifying") instead of [UNK].
  */
 import { SPECIAL_TOKENS } from '../../../src/model/vocab';
-
-/** transformers.js's BertPreTokenizer: runs of non-space non-punctuation, or one punctuation mark. */
-const PUNCTUATION = '\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E';
-const PIECES = new RegExp(`[^\\s${PUNCTUATION}]+|[${PUNCTUATION}]`, 'gu');
-const CONTROL = /[\u0000\ufffd\p{Cc}\p{Cf}]/gu;
-/** CJK ideographs, which BERT makes words of their own (its _is_chinese_char ranges). */
-const CJK = /[\u4E00-\u9FFF\u3400-\u4DBF\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u{2B740}-\u{2B81F}\u{2B820}-\u{2CEAF}\uF900-\uFAFF\u{2F800}-\u{2FA1F}]/gu;
-
-/** BertNormalizer (clean text, lower case, strip accents) and BertPreTokenizer, as the model's tokenizer.json asks. */
-export function preTokenize(text: string): string[] {
-  const cleaned = text.replace(CONTROL, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : '')).replace(CJK, (c) => ` ${c} `);
-  const folded = cleaned.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
-  return folded.match(PIECES) ?? [];
-}
 
 export interface VocabOptions {
   /** Whole words seen at least this often get their own token (the most frequent first). */
@@ -65,49 +50,4 @@ export function buildVocab(wordCounts: Map<string, number>, options: VocabOption
   best(suffixes, options.minPieceWords, options.maxSuffixes).forEach(add);
   best(new Map([...wordCounts].filter(([w]) => [...w].length <= options.maxWordLength)), options.minWordCount, options.maxWords).forEach(add);
   return vocab;
-}
-
-/** WordPiece encoding, as Hugging Face's WordPiece model does it (max 100 characters a word, else [UNK]). */
-export class WordPieceEncoder {
-  private readonly ids: Map<string, number>;
-  private readonly cache = new Map<string, readonly number[]>();
-  readonly unk: number;
-
-  constructor(readonly vocab: readonly string[]) {
-    this.ids = new Map(vocab.map((token, i) => [token, i]));
-    this.unk = this.ids.get('[UNK]')!;
-  }
-
-  word(word: string): readonly number[] {
-    const cached = this.cache.get(word);
-    if (cached) return cached;
-    const chars = [...word];
-    let out: number[] = [];
-    if (chars.length > 100) out = [this.unk];
-    for (let start = 0; out[0] !== this.unk && start < chars.length; ) {
-      let end = chars.length;
-      let found = -1;
-      for (; end > start; end--) {
-        const id = this.ids.get((start > 0 ? '##' : '') + chars.slice(start, end).join(''));
-        if (id !== undefined) {
-          found = id;
-          break;
-        }
-      }
-      if (found < 0) out = [this.unk];
-      else {
-        out.push(found);
-        start = end;
-      }
-    }
-    this.cache.set(word, out);
-    return out;
-  }
-
-  /** Token ids of a text, without [CLS]/[SEP]. */
-  encode(text: string): number[] {
-    const out: number[] = [];
-    for (const w of preTokenize(text)) for (const id of this.word(w)) out.push(id);
-    return out;
-  }
 }

@@ -1,0 +1,53 @@
+/**
+ * What the pipeline, the query worker and `npm run eval` need of a text embedder, whichever path
+ * runs the model: transformers.js (workers/embed.ts) or the static lookup (workers/embed-static.ts).
+ */
+import type { CorpusFitHint } from '../src/model/corpus-fit';
+import type { Device, PartialEmbedding } from './messages';
+
+export interface EmbedderOptions {
+  modelId: string;
+  modelsUrl: string;
+  ortUrl: string;
+  device: Device;
+  /** Fault injection: destroy the WebGPU device after this many batches, as a driver reset would. */
+  loseGpuAfterBatch?: number;
+}
+
+export interface Embedder {
+  /** The device chosen for the run (where the neighbour search runs too). */
+  readonly device: Device;
+  /** Where the embedding itself ran: the device, or 'cpu' for a static model's lookup in JS. */
+  readonly embeddedOn: Device | 'cpu';
+  /**
+   * Embeds all texts in batches, from `resume.done` on when resuming, reporting progress after each
+   * batch. Returns n × dims, and the indices of texts with no word the model knows (their mean vector
+   * is zero, which normalises to NaN: they get 0).
+   */
+  embedAll(texts: string[], batchSize: number, onProgress: (done: number, total: number) => void, resume?: PartialEmbedding | null): Promise<{ vectors: Float32Array; dims: number; empty: number[] }>;
+  /**
+   * How the model asks a map built with it to be fitted to the corpus (config.json's
+   * papermap.corpus_fit; the embedded model has it), or null: a pretrained model's vectors are used as
+   * they are.
+   */
+  readonly corpusFit: CorpusFitHint | null;
+  /** The tokenizer's pieces for a text (WordPiece: "##" marks a continuation). */
+  tokenize(text: string): string[];
+  dispose(): Promise<void>;
+}
+
+/** The part of a model's config.json that Papermap reads: the block its own models carry. */
+export interface ModelConfig {
+  papermap?: { corpus_fit?: { dims?: unknown }; fit?: { fieldDims?: unknown } };
+}
+
+/**
+ * The corpus-fit hint of a model's config. `queryIgnores`: leading dimensions a search query leaves
+ * out (the embedded model's field block, papermap.fit.fieldDims: it groups papers by field, which a
+ * short query cannot say).
+ */
+export function corpusFitHint(config: ModelConfig): CorpusFitHint | null {
+  const hint = config.papermap?.corpus_fit;
+  const field = config.papermap?.fit?.fieldDims;
+  return hint && typeof hint.dims === 'number' ? { dims: hint.dims, queryIgnores: typeof field === 'number' ? field : 0 } : null;
+}
