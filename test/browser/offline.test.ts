@@ -57,8 +57,9 @@ describe('offline', () => {
     expect(s.isolated).toBe(isolated);
     // The saved copy is what the map runs on, whatever the browser says of its network link. Whether
     // emulated offline mode turns navigator.onLine false depends on the Chromium build: the chip must
-    // say what the page itself sees.
-    expect(s.offline).toBe('ready');
+    // say what the page itself sees. (The service worker's state is learned a moment after the map
+    // opens from the cache: a map that opens sooner is read before it, so wait for it.)
+    await expect.poll(async () => (await state(page)).offline, { timeout: 30_000 }).toBe('ready');
     const chip = page.locator('#offline');
     expect(await chip.getAttribute('data-status')).toBe('ready');
     const onLine = await page.evaluate(() => navigator.onLine);
