@@ -9,18 +9,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
-import { launchChromium, openApp, serveDist, type StaticServer } from './harness';
+import { importFile, launchChromium, openApp, serveDist, type StaticServer } from './harness';
 
 const FIXTURES = new URL('../fixtures/columnar/', import.meta.url).pathname;
 const DIST = new URL('../../dist/', import.meta.url).pathname;
 const state = (page: Page) => page.evaluate(() => window.papermap.state());
-
-async function importFile(page: Page, path: string): Promise<void> {
-  if (await page.locator('#maps').isHidden()) await page.locator('#summary').click();
-  const chooser = page.waitForEvent('filechooser');
-  await page.locator('#maps button', { hasText: 'Import a file…' }).click();
-  await (await chooser).setFiles(path);
-}
 
 /** A downloaded Parquet file, read back by hyparquet: its column names and rows. */
 async function readDownload(page: Page, click: () => Promise<void>): Promise<{ name: string; columns: string[]; rows: Record<string, unknown>[] }> {

@@ -194,6 +194,14 @@ export async function foldProgress(page: Page, timeout = 30_000): Promise<void> 
   await page.waitForFunction(() => document.getElementById('progress')?.dataset.collapsed === 'true');
 }
 
+/** Opens the maps panel if needed and picks a file through the page's own file chooser. */
+export async function importFile(page: Page, path: string): Promise<void> {
+  if (await page.locator('#maps').isHidden()) await page.locator('#summary').click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.locator('#maps button', { hasText: 'Import a file…' }).click();
+  await (await chooser).setFiles(path);
+}
+
 const HOLD_PARAM = 'test-hold-result';
 
 /**

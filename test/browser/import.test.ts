@@ -11,21 +11,13 @@ import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { foldProgress, launchChromium, mapScreenshot, openApp, pageBackground, serveDist, waitReady, type StaticServer } from './harness';
+import { foldProgress, importFile, launchChromium, mapScreenshot, openApp, pageBackground, serveDist, waitReady, type StaticServer } from './harness';
 
 const FIXTURES = new URL('../fixtures/import/', import.meta.url).pathname;
 const DIST = new URL('../../dist/', import.meta.url).pathname;
 const fixture = (name: string) => join(FIXTURES, name);
 
 const state = (page: Page) => page.evaluate(() => window.papermap.state());
-
-/** Opens the maps panel if needed and picks a file through the page's own file chooser. */
-async function importFile(page: Page, path: string): Promise<void> {
-  if (await page.locator('#maps').isHidden()) await page.locator('#summary').click();
-  const chooser = page.waitForEvent('filechooser');
-  await page.locator('#maps button', { hasText: 'Import a file…' }).click();
-  await (await chooser).setFiles(path);
-}
 
 /** How far the pixel at the centre of each point is from the page background (median over the points): low when the map is dimmed. */
 async function pointInk(page: Page): Promise<number> {
