@@ -3,6 +3,9 @@
  * `ready` resolves once the map is drawn (rejects with the reason if it cannot be);
  * `state()` is a JSON snapshot.
  */
+import type { App } from './app/app';
+import type { MapView } from './map/scatter';
+import { byId } from './ui/dom';
 import type { Device, Stage } from '../workers/messages';
 
 export interface PapermapState {
@@ -89,4 +92,53 @@ declare global {
   interface Window {
     papermap: PapermapApi;
   }
+}
+
+/** The API over a running app. */
+export function papermapApi(app: App): PapermapApi {
+  const { state, map } = app;
+  const indexOf = (id: string) => state.corpus?.papers.findIndex((p) => p.id === id) ?? -1;
+  /** Where paper `index` is on the page (CSS pixels), or null before the map is drawn. */
+  const pageOf = (index: number): [number, number] | null => {
+    const local = map.screenPosition(index);
+    if (!local) return null;
+    const rect = byId('map').getBoundingClientRect();
+    return [rect.left + local[0], rect.top + local[1]];
+  };
+  return {
+    ready: app.ready,
+    state: () => app.snapshot(),
+    points: () => {
+      const { corpus, entry } = state;
+      return entry && corpus ? corpus.papers.map((p, i) => ({ id: p.id, x: entry.coords[2 * i]!, y: entry.coords[2 * i + 1]! })) : [];
+    },
+    screenPosition: (id) => {
+      const index = indexOf(id);
+      return index >= 0 ? pageOf(index) : null;
+    },
+    point: (index) => {
+      const paper = state.corpus?.papers[index];
+      const screen = state.entry && paper ? pageOf(index) : null;
+      if (!paper || !screen) return null;
+      return { id: paper.id, title: paper.title, x: state.entry!.coords[2 * index]!, y: state.entry!.coords[2 * index + 1]!, screen };
+    },
+    open: (id) => {
+      const index = indexOf(id);
+      if (index < 0) return false;
+      app.papers.open(index);
+      return true;
+    },
+    labels: () => {
+      const rect = byId('map').getBoundingClientRect();
+      return app.labels.placed.map((l) => ({ text: l.text, level: l.level, topic: l.topic, box: [rect.left + l.box[0], rect.top + l.box[1], rect.left + l.box[2], rect.top + l.box[3]] as [number, number, number, number] }));
+    },
+    view: () => map.view(),
+    setView: (view: MapView) => map.setView(view),
+    select: (ids, mode = 'replace') => {
+      const selection = state.selection;
+      if (!selection) return { selected: 0, missing: [...ids] };
+      const missing = selection.selectIds([...ids], mode);
+      return { selected: selection.selection.size, missing };
+    },
+  };
 }

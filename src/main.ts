@@ -1,6 +1,7 @@
 import './style.css';
-import { App } from './app';
+import { App } from './app/app';
+import { papermapApi } from './api';
 
-const app = new App(new URLSearchParams(location.search));
-window.papermap = app.api();
+const app = new App();
+window.papermap = papermapApi(app);
 void app.start();
