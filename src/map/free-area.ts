@@ -1,6 +1,6 @@
 /**
- * How much of the map the page's panels cover, as insets from its four edges, so a fit frames the
- * points in the free area instead of under the legend or a panel.
+ * How much of the map the page's panels cover, as insets from its four edges, and the view that
+ * frames points in the free area they leave instead of under the legend or a panel.
  */
 
 export interface Insets {
@@ -50,4 +50,44 @@ export function panelInsets(map: HTMLElement): Insets {
     rects.push([Math.min(...r.map((b) => b.left)) - box.left, Math.min(...r.map((b) => b.top)) - box.top, Math.max(...r.map((b) => b.right)) - box.left, Math.max(...r.map((b) => b.bottom)) - box.top]);
   }
   return coveredInsets(rects, box.width, box.height);
+}
+
+/** Pixels kept clear around the framed points, beyond what the panels cover. */
+const FIT_MARGIN = 16;
+
+/** A view that frames some points: its centre (map units) and zoom. */
+export interface Framing {
+  centre: [number, number];
+  zoom: number;
+}
+
+/**
+ * The view that shows these points (all when null) in the free area of a width × height map whose
+ * edges `covered` hides; null when there are no points.
+ */
+export function framePoints(coords: Float32Array, indices: ArrayLike<number> | null, width: number, height: number, covered: Insets): Framing | null {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  const count = indices ? indices.length : coords.length / 2;
+  for (let k = 0; k < count; k++) {
+    const i = indices ? indices[k]! : k;
+    minX = Math.min(minX, coords[2 * i]!);
+    maxX = Math.max(maxX, coords[2 * i]!);
+    minY = Math.min(minY, coords[2 * i + 1]!);
+    maxY = Math.max(maxY, coords[2 * i + 1]!);
+  }
+  if (count === 0) return null;
+  // A single point or a tight group still gets some context around it.
+  const spanX = Math.max(maxX - minX, 0.5);
+  const spanY = Math.max(maxY - minY, 0.5);
+  // The free area: what the panels leave, unless they leave less than a quarter of a direction (then
+  // the points are better behind a panel than squeezed into a sliver).
+  const [left, right] = covered.left + covered.right > width * 0.75 ? [0, 0] : [covered.left, covered.right];
+  const [top, bottom] = covered.top + covered.bottom > height * 0.75 ? [0, 0] : [covered.top, covered.bottom];
+  const freeWidth = Math.max(1, width - left - right - 2 * FIT_MARGIN);
+  const freeHeight = Math.max(1, height - top - bottom - 2 * FIT_MARGIN);
+  const zoom = Math.log2(Math.min(freeWidth / spanX, freeHeight / spanY));
+  // The view's target is the window's centre: shift it so the points sit in the middle of the free area.
+  const scale = 2 ** zoom;
+  const centre: [number, number] = [(minX + maxX) / 2 - (left - right) / 2 / scale, (minY + maxY) / 2 - (top - bottom) / 2 / scale];
+  return { centre, zoom };
 }

@@ -1,15 +1,17 @@
 /**
- * The scatter map: deck.gl with an orthographic view, the papers as one PointsLayer fed binary
- * attributes (no per-point JS objects), and topic labels. Hover and click are answered on the CPU
- * from a grid index, so neither ever waits for the GPU. Knows nothing of papers: indices in, indices out.
+ * The scatter map: deck.gl with an orthographic view over the layers of ./scatter-layers.ts. Hover
+ * and click are answered on the CPU from the points' grid index, so neither ever waits for the GPU;
+ * the selection tools ask the map for the same index (gridIndex), so one index serves all three.
+ * Knows nothing of papers: indices in, indices out.
  */
 import { Deck, OrthographicView, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
-import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
-import { LABEL_FONT, type PlacedLabel } from './topic-labels';
+import type { PlacedLabel } from './topic-labels';
 import { nearestPoint } from './hover';
-import { PointsLayer } from './points-layer';
+import { framePoints, type Framing, type Insets } from './free-area';
+import { PointAttributes, pixelRadius, pointStyle, scatterLayers, themeColours, type PointStyle, type ScatterData } from './scatter-layers';
 import { buildGridIndex, type GridIndex } from '../math/lasso';
-import type { Insets } from './free-area';
+
+export type { ScatterData } from './scatter-layers';
 
 export interface Modifiers {
   add: boolean;
@@ -34,69 +36,7 @@ export interface MapView {
   zoom: number;
 }
 
-/** Label colours from the page's theme (CSS variables), so labels read on dark and light. */
-function themeColours(): { text: [number, number, number, number]; background: [number, number, number, number] } {
-  const style = getComputedStyle(document.documentElement);
-  const rgb = (name: string, fallback: [number, number, number]) => {
-    const probe = document.createElement('span');
-    probe.style.color = style.getPropertyValue(name).trim();
-    document.body.append(probe);
-    const match = getComputedStyle(probe).color.match(/\d+(\.\d+)?/g)?.map(Number);
-    probe.remove();
-    return match && match.length >= 3 ? ([match[0]!, match[1]!, match[2]!] as [number, number, number]) : fallback;
-  };
-  return { text: [...rgb('--text', [232, 234, 240]), 255], background: [...rgb('--bg', [15, 18, 24]), 230] };
-}
-
-export interface ScatterData {
-  coords: Float32Array;
-  colours: Uint8Array;
-  /** Index of the emphasised point (the open paper), or null. */
-  focus: number | null;
-  /** True while a selection fades the other points: outlines fade too. */
-  dimmed?: boolean;
-  /** 1 for shown points, 0 for points hidden from the legend (not drawn, not pickable); null shows all. */
-  visible?: Float32Array | null;
-}
-
-/** How points are drawn: a few hundred papers get large outlined dots; a million get fine, faint ones. */
-export interface PointStyle {
-  /** Radius in pixels when the whole map fits the screen; it grows as one zooms in, up to MAX_RADIUS. */
-  radius: number;
-  opacity: number;
-  /** Outlines separate a few large dots; on a dense map they would only add clutter. */
-  stroked: boolean;
-}
-
-const MAX_RADIUS = 4.5;
-
-function samePositions(next: unknown, previous: unknown): boolean {
-  const a = next as PointBuffers['data'] | undefined, b = previous as PointBuffers['data'] | undefined;
-  return a !== undefined && b !== undefined && a.length === b.length && a.attributes.getPosition === b.attributes.getPosition;
-}
-
-/**
- * The style for n points on a screen of `area` pixels: dots shrink so that together they would
- * cover about a quarter of the screen, down to 1 px, and fade as the map gets denser, so that
- * dense regions read as density rather than as a solid blob.
- */
-export function pointStyle(n: number, area: number): PointStyle {
-  const radius = Math.min(MAX_RADIUS, Math.max(1, Math.sqrt(area / (4 * Math.PI * Math.max(1, n)))));
-  const opacity = Math.min(1, Math.max(0.35, Math.sqrt(20_000 / Math.max(1, n))));
-  return { radius, opacity, stroked: radius >= 2 };
-}
-
-/** deck.gl's binary data for the points, with the arrays it was made from. */
-interface PointBuffers {
-  coords: Float32Array;
-  colours: Uint8Array;
-  visible: Float32Array;
-  data: { length: number; attributes: Record<'getPosition' | 'getFillColor' | 'getFilterValue', { value: Float32Array | Uint8Array; size: number }> };
-}
-
 const VIEW_ID = 'map';
-/** Pixels kept clear around the framed points, beyond what the panels cover. */
-const FIT_MARGIN = 16;
 
 export class ScatterMap {
   private readonly deck: Deck<OrthographicView>;
@@ -104,13 +44,12 @@ export class ScatterMap {
   private labels: PlacedLabel[] = [];
   private colours = themeColours();
   private fitZoom = 0;
-  private shown: Float32Array | null = null;
   private viewState: OrthographicViewState = { target: [0, 0, 0], zoom: 0 };
   private rendered: (() => void) | null = null;
-  private buffers: PointBuffers | null = null;
+  private readonly attributes = new PointAttributes();
   private style: PointStyle = pointStyle(0, 1);
-  /** The points' grid index for hover and click, built on the first pointer move over new points. */
-  private grid: GridIndex | null = null;
+  /** The grid index of one coordinate array, built when first asked for (see gridIndex). */
+  private grid: { coords: Float32Array; index: GridIndex } | null = null;
   private hovering = false;
   /** A ring around the hovered point, drawn by the page so that hovering never redraws the map. */
   private readonly hoverRing = document.createElement('div');
@@ -218,8 +157,16 @@ export class ScatterMap {
 
   /** Dot radius in pixels at the current zoom, as the points layer draws it. */
   private pixelRadius(): number {
-    const { radius } = this.style;
-    return Math.min(MAX_RADIUS, Math.max(radius, radius * 2 ** (this.view().zoom - this.fitZoom)));
+    return pixelRadius(this.style, this.view().zoom, this.fitZoom);
+  }
+
+  /**
+   * The grid index over `coords`, shared by hover, click and the selection tools: built once, on the
+   * first pointer move or lasso over new points, and dropped when the map gets new positions.
+   */
+  gridIndex(coords: Float32Array): GridIndex {
+    if (this.grid?.coords !== coords) this.grid = { coords, index: buildGridIndex(coords, coords.length / 2) };
+    return this.grid.index;
   }
 
   /**
@@ -232,9 +179,8 @@ export class ScatterMap {
     const at = this.toMap(x, y);
     if (!at) return { point: null, label: null };
     const { coords, visible } = this.data;
-    this.grid ??= buildGridIndex(coords, coords.length / 2);
     const radius = Math.max(this.pixelRadius() + 1, 4) / 2 ** this.view().zoom;
-    return { point: nearestPoint(this.grid, coords, at[0], at[1], radius, visible ? (i) => visible[i]! > 0.5 : null), label: null };
+    return { point: nearestPoint(this.gridIndex(coords), coords, at[0], at[1], radius, visible ? (i) => visible[i]! > 0.5 : null), label: null };
   }
 
   private showHover(index: number | null): void {
@@ -263,90 +209,8 @@ export class ScatterMap {
 
   private layers() {
     if (!this.data) return [];
-    const { coords, focus, dimmed } = this.data;
-    const { radius, opacity, stroked } = this.style;
-    const points = new PointsLayer({
-      id: 'papers',
-      data: this.pointBuffers().data,
-      // Only new positions are new data: new colours or filter values re-upload that one attribute,
-      // and nothing is rebuilt when only the labels or the view change.
-      dataComparator: samePositions,
-      // In map units, so dots grow as one zooms in (and points spread apart), between the overview's size and MAX_RADIUS.
-      radius: radius / 2 ** this.fitZoom,
-      radiusMinPixels: radius,
-      radiusMaxPixels: MAX_RADIUS,
-      // Faint where points crowd the overview; each step in spreads them out, so they firm up again.
-      opacity: Math.min(1, opacity * 2 ** Math.max(0, this.view().zoom - this.fitZoom)),
-      lineWidth: stroked ? 0.75 : 0,
-      lineColor: [255, 255, 255, dimmed ? 18 : 90],
-    });
-    const labels = new TextLayer<PlacedLabel>({
-      id: 'labels',
-      data: this.labels,
-      getText: (l) => l.text,
-      getPosition: (l) => [l.x, l.y],
-      // Drawn where the declutter put its box, which may be beside, above or below the anchor.
-      getPixelOffset: (l) => [l.offsetX, l.offsetY],
-      getSize: (l) => l.fontSize,
-      sizeUnits: 'pixels',
-      getColor: this.colours.text,
-      fontFamily: LABEL_FONT,
-      fontWeight: 600,
-      characterSet: 'auto',
-      // A halo in the background colour keeps labels readable over points, on both themes.
-      fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
-      outlineWidth: 4,
-      outlineColor: this.colours.background,
-      getTextAnchor: 'middle',
-      getAlignmentBaseline: 'center',
-      updateTriggers: { getColor: [this.colours.text] },
-    });
-    if (focus === null) return [points, labels];
-    const ring = new ScatterplotLayer({
-      id: 'focus',
-      data: [focus],
-      getPosition: (i: number) => [coords[2 * i]!, coords[2 * i + 1]!],
-      radiusUnits: 'pixels',
-      getRadius: 10,
-      filled: false,
-      stroked: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 2.5,
-      getLineColor: [255, 205, 60, 255],
-    });
-    return [points, ring, labels];
-  }
-
-  /** The binary attributes, rebuilt only when one of their arrays changes (each rebuild re-uploads it). */
-  private pointBuffers(): PointBuffers {
-    const { coords, colours } = this.data!;
-    const visible = this.data!.visible ?? this.allShown(coords.length / 2);
-    const old = this.buffers;
-    if (old && old.coords === coords && old.colours === colours && old.visible === visible) return old;
-    // An unchanged array keeps its attribute object, which tells deck.gl not to upload it again.
-    const attribute = <T extends Float32Array | Uint8Array>(value: T, size: number, previous: { value: T | Float32Array | Uint8Array; size: number } | undefined) =>
-      previous?.value === value ? previous : { value, size };
-    const attributes = old?.data.attributes;
-    this.buffers = {
-      coords,
-      colours,
-      visible,
-      data: {
-        length: coords.length / 2,
-        attributes: {
-          getPosition: attribute(coords, 2, attributes?.getPosition),
-          getFillColor: attribute(colours, 4, attributes?.getFillColor),
-          getFilterValue: attribute(visible, 1, attributes?.getFilterValue),
-        },
-      },
-    };
-    return this.buffers;
-  }
-
-  /** A filter attribute that shows every point, kept so it is not rebuilt on every update. */
-  private allShown(n: number): Float32Array {
-    if (this.shown?.length !== n) this.shown = new Float32Array(n).fill(1);
-    return this.shown;
+    const { data, attributes, labels, colours, style, fitZoom } = this;
+    return scatterLayers({ data, attributes, labels, colours, style, zoom: this.view().zoom, fitZoom });
   }
 
   /** Frames all points (or only the given ones, moving there) in the area the panels leave free. */
@@ -370,36 +234,10 @@ export class ScatterMap {
   }
 
   /** The view that shows these points (all when null) in the free area: its centre and zoom. */
-  private framing(indices: ArrayLike<number> | null): { centre: [number, number]; zoom: number } | null {
+  private framing(indices: ArrayLike<number> | null): Framing | null {
     if (!this.data) return null;
-    const { coords } = this.data;
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    const count = indices ? indices.length : coords.length / 2;
-    for (let k = 0; k < count; k++) {
-      const i = indices ? indices[k]! : k;
-      minX = Math.min(minX, coords[2 * i]!);
-      maxX = Math.max(maxX, coords[2 * i]!);
-      minY = Math.min(minY, coords[2 * i + 1]!);
-      maxY = Math.max(maxY, coords[2 * i + 1]!);
-    }
-    if (count === 0) return null;
-    const width = this.container.clientWidth || 800;
-    const height = this.container.clientHeight || 600;
-    // A single point or a tight group still gets some context around it.
-    const spanX = Math.max(maxX - minX, 0.5);
-    const spanY = Math.max(maxY - minY, 0.5);
-    // The free area: what the panels leave, unless they leave less than a quarter of a direction (then
-    // the points are better behind a panel than squeezed into a sliver).
     const covered = this.callbacks.covered?.() ?? { top: 0, right: 0, bottom: 0, left: 0 };
-    const [left, right] = covered.left + covered.right > width * 0.75 ? [0, 0] : [covered.left, covered.right];
-    const [top, bottom] = covered.top + covered.bottom > height * 0.75 ? [0, 0] : [covered.top, covered.bottom];
-    const freeWidth = Math.max(1, width - left - right - 2 * FIT_MARGIN);
-    const freeHeight = Math.max(1, height - top - bottom - 2 * FIT_MARGIN);
-    const zoom = Math.log2(Math.min(freeWidth / spanX, freeHeight / spanY));
-    // The view's target is the window's centre: shift it so the points sit in the middle of the free area.
-    const scale = 2 ** zoom;
-    const centre: [number, number] = [(minX + maxX) / 2 - (left - right) / 2 / scale, (minY + maxY) / 2 - (top - bottom) / 2 / scale];
-    return { centre, zoom };
+    return framePoints(this.data.coords, indices, this.container.clientWidth || 800, this.container.clientHeight || 600, covered);
   }
 
   /** Where point i is on screen, in CSS pixels relative to the map's top-left corner. */

@@ -5,7 +5,7 @@
 import type { Corpus } from '../corpus/types';
 import { colourTopics, type MapEntry } from '../cache/maps';
 import { resolveIds, type SavedSelection, type SavedSelections } from '../cache/selections';
-import { buildGridIndex, selectInPolygon, type GridIndex } from '../math/lasso';
+import { selectInPolygon } from '../math/lasso';
 import { paperTerms, sampledTopicTerms, type PaperTerms } from '../math/labels';
 import { COLOUR_LEVEL, type TopicLevel } from '../math/topics';
 import { paperText } from '../corpus/text';
@@ -18,7 +18,7 @@ import { paperMeta } from '../ui/details';
 import { byId, downloadBlob } from '../ui/dom';
 import { mapColumns, toParquet } from './export-parquet';
 import { toBibtex, toCsv, toJson, titleList, type ExportRow } from './export';
-import { Selection, type SelectionMode } from './store';
+import { modeOf, Selection, type SelectionMode } from './store';
 
 const EXPORTS: Record<Exclude<ExportKind, 'parquet'>, { extension: string; mime: string }> = {
   csv: { extension: 'csv', mime: 'text/csv' },
@@ -26,13 +26,8 @@ const EXPORTS: Record<Exclude<ExportKind, 'parquet'>, { extension: string; mime:
   bibtex: { extension: 'bib', mime: 'application/x-bibtex' },
 };
 
-export function modeOf(modifiers: { add: boolean; subtract: boolean }): SelectionMode {
-  return modifiers.subtract ? 'subtract' : modifiers.add ? 'add' : 'replace';
-}
-
 export class SelectionController {
   readonly selection: Selection;
-  private readonly index: GridIndex;
   /** Paper index by id, made when ids are first resolved (a million entries cost a moment at startup). */
   private indexOf: Map<string, number> | null = null;
   /** Distinct terms of the papers the summaries have read. */
@@ -56,10 +51,8 @@ export class SelectionController {
     /** The tool to start with: the one the user had on the previous map. */
     tool: Tool = 'pan',
   ) {
-    const n = entry.n;
     this.colour = colourTopics(entry);
-    this.selection = new Selection(n);
-    this.index = buildGridIndex(entry.coords, n);
+    this.selection = new Selection(entry.n);
     this.overlay = new LassoOverlay(byId('map'), (polygon, modifiers) => this.lasso(polygon, modifiers));
     this.toolbar = new Toolbar((tool) => this.setTool(tool), () => this.map.fitAll());
     this.setTool(tool);
@@ -105,7 +98,8 @@ export class SelectionController {
       if (!at) return;
       polygon.push(at[0], at[1]);
     }
-    this.selection.apply(selectInPolygon(this.index, this.entry.coords, polygon), modeOf(modifiers));
+    // The map's grid index over these positions, the one hover and click use (built once, for all three).
+    this.selection.apply(selectInPolygon(this.map.gridIndex(this.entry.coords), this.entry.coords, polygon), modeOf(modifiers));
   }
 
   /** Selects a topic's papers (of the colour level unless another is named); returns them. */

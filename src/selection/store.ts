@@ -4,6 +4,11 @@
  */
 export type SelectionMode = 'replace' | 'add' | 'subtract';
 
+/** What a gesture does to the selection: Alt subtracts, Shift adds, neither replaces (Alt wins over Shift). */
+export function modeOf(modifiers: { add: boolean; subtract: boolean }): SelectionMode {
+  return modifiers.subtract ? 'subtract' : modifiers.add ? 'add' : 'replace';
+}
+
 export class Selection {
   private mask: Uint8Array;
   private count = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coveredInsets, type Rect } from '../../src/map/free-area';
+import { coveredInsets, framePoints, type Insets, type Rect } from '../../src/map/free-area';
 
 describe('coveredInsets', () => {
   const [W, H] = [1280, 800];
@@ -26,5 +26,38 @@ describe('coveredInsets', () => {
 
   it('keeps the deepest box per edge, and ignores empty or off-screen boxes', () => {
     expect(coveredInsets([[0, 0, 100, 700], [0, 0, 300, 700], [0, 0, 0, 0], [-50, 10, -10, 20], [W + 5, 0, W + 50, 10]], W, H)).toEqual({ top: 0, right: 0, bottom: 0, left: 300 });
+  });
+});
+
+describe('framePoints', () => {
+  const none: Insets = { top: 0, right: 0, bottom: 0, left: 0 };
+  // Four corners of a 20 × 10 box centred on (5, 5), and where a view puts a map position on screen.
+  const box = Float32Array.from([-5, 0, 15, 0, -5, 10, 15, 10]);
+  const onScreen = (x: number, frame: { centre: [number, number]; zoom: number }, width: number) => width / 2 + (x - frame.centre[0]) * 2 ** frame.zoom;
+
+  it('frames the points in the whole map when no panel covers it, 16 px clear of the edges', () => {
+    const frame = framePoints(box, null, 1000, 600, none)!;
+    expect(frame.centre).toEqual([5, 5]);
+    // 968 px for 20 units across, 568 px for 10 units down: the width decides.
+    expect(2 ** frame.zoom).toBeCloseTo(968 / 20, 10);
+  });
+
+  it('centres the points in the area a panel leaves free, not in the window', () => {
+    const frame = framePoints(box, null, 1000, 600, { ...none, left: 300 })!;
+    expect(2 ** frame.zoom).toBeCloseTo((1000 - 300 - 32) / 20, 10);
+    expect(onScreen(5, frame, 1000)).toBeCloseTo(300 + 700 / 2, 6);
+    expect(onScreen(-5, frame, 1000)).toBeCloseTo(300 + 16, 6);
+  });
+
+  it('ignores panels that would leave less than a quarter of a direction', () => {
+    expect(framePoints(box, null, 1000, 600, { ...none, left: 400, right: 400 })).toEqual(framePoints(box, null, 1000, 600, none));
+  });
+
+  it('frames only the given points, gives a single point some context, and has no view for none', () => {
+    const one = framePoints(box, [3], 1000, 600, none)!;
+    expect(one.centre).toEqual([15, 10]);
+    expect(2 ** one.zoom).toBeCloseTo(568 / 0.5, 10);
+    expect(framePoints(box, [], 1000, 600, none)).toBeNull();
+    expect(framePoints(new Float32Array(0), null, 1000, 600, none)).toBeNull();
   });
 });

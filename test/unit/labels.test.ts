@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { labelOf, MAX_LABEL_CHARS, singularForms, topicTerms, type TopicTerms } from '../../src/math/labels';
+import { labelOf, MAX_LABEL_CHARS, topicTerms, type TopicTerms } from '../../src/math/labels';
+import { singularForms } from '../../src/math/term-ranking';
 import { extractTerms, latexAccents, paperTerms, splitTitle, stripMarkup } from '../../src/math/terms';
 import { COLOUR_LEVEL, TOPIC_LEVELS, topicLevels } from '../../src/math/topics';
 import { paperText } from '../../src/corpus/text';

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { knownWords, SPECIAL_TOKENS } from '../../src/model/vocab';
 import { buildVocab } from '../../scripts/lib/model/wordpiece';
-import { preTokenize } from '../../src/model/wordpiece';
+import { preTokenize } from '../../src/model/pretokenize';
 import { cooccurrence, prunedPpmi } from '../../scripts/lib/model/ppmi';
 import { DEFAULT_FIT_OPTIONS, fitTokenVectors, isContentToken, type FitOptions } from '../../scripts/lib/model/fit';
 import { dequantiseTable, quantiseTable } from '../../scripts/lib/model/onnx';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nearestPoint } from '../../src/map/hover';
-import { pointStyle } from '../../src/map/scatter';
+import { pointStyle } from '../../src/map/scatter-layers';
 import { buildGridIndex } from '../../src/math/lasso';
 import { NAMING_SAMPLE, sampleClasses, sampledTopicTerms, termSets, topicTermsOfSets } from '../../src/math/labels';
 import { densityClusters } from '../../src/math/clusters';

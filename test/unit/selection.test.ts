@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { Selection } from '../../src/selection/store';
+import { modeOf, Selection } from '../../src/selection/store';
 import { bibtexEscape, bibtexKey, titleList, toBibtex, toCsv, toJson, type ExportRow } from '../../src/selection/export';
 import { openDatabase } from '../../src/cache/db';
 import { SavedSelections, resolveIds } from '../../src/cache/selections';
@@ -23,6 +23,13 @@ describe('the selection store', () => {
     expect(changes).toBe(5);
     selection.clear();
     expect(changes).toBe(5);
+  });
+
+  it('a gesture with Shift adds, with Alt subtracts (Alt wins when both are held), and without either replaces', () => {
+    expect(modeOf({ add: false, subtract: false })).toBe('replace');
+    expect(modeOf({ add: true, subtract: false })).toBe('add');
+    expect(modeOf({ add: false, subtract: true })).toBe('subtract');
+    expect(modeOf({ add: true, subtract: true })).toBe('subtract');
   });
 
   it('ignores indices outside the corpus', () => {

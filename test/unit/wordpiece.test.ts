@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
-import { preTokenize, wordPieceEncoderFor, WordPieceEncoder, type TokenizerJson } from '../../src/model/wordpiece';
+import { preTokenize } from '../../src/model/pretokenize';
+import { wordPieceEncoderFor, WordPieceEncoder, type TokenizerJson } from '../../src/model/wordpiece';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { paperText } from '../../src/corpus/text';
 import { readArxiv } from '../../scripts/lib/arxiv';
