@@ -6,7 +6,7 @@ import { colourTopics } from '../cache/maps';
 import { COLOUR_MODES, colourBy, type ColourMode, type Colouring } from '../map/colour-modes';
 import { pointColours } from '../map/palette';
 import type { ScatterMap } from '../map/scatter';
-import { modeOf } from '../selection/controller';
+import { modeOf } from '../selection/store';
 import { renderLegend } from '../ui/legend';
 import type { AppState } from './state';
 import type { SearchState } from './search';

@@ -3,7 +3,7 @@
  * opened by a click, a search result, a link or the API. Reading a paper is not selecting it.
  */
 import { nearestOnMap, nearestPapers } from '../search/semantic';
-import { modeOf } from '../selection/controller';
+import { modeOf } from '../selection/store';
 import { DetailsPanel, paperMeta } from '../ui/details';
 import { byId } from '../ui/dom';
 import { Tooltip } from '../ui/tooltip';
