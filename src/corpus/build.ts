@@ -1,7 +1,7 @@
 /** Builds the corpus asset from raw listing pages. Pure: the script and the tests share it. */
 import { parseListing } from './listing';
 import { mergeRecords, type SourcedRecord } from './merge';
-import { paperId, sha256Hex } from './ids';
+import { corpusHash, paperId } from './ids';
 import { nameSources, type PageFacts } from './source-names';
 import type { Corpus, CorpusSource, Paper } from './types';
 
@@ -9,10 +9,6 @@ export interface RawPage {
   /** Page id, e.g. the file name without extension. */
   id: string;
   text: string;
-}
-
-export async function corpusHash(papers: Paper[]): Promise<string> {
-  return sha256Hex(JSON.stringify(papers));
 }
 
 export async function buildCorpus(pages: RawPage[]): Promise<Corpus & { skipped: Record<string, string[]> }> {

@@ -1,3 +1,5 @@
+import type { Paper } from './types';
+
 /** Title key used to recognise the same paper on different pages: case, spacing and punctuation ignored. */
 export function titleKey(title: string): string {
   return title
@@ -27,4 +29,9 @@ export function paperId(title: string): string {
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The corpus's content hash: the same papers give the same hash, wherever they were read from. */
+export async function corpusHash(papers: Paper[]): Promise<string> {
+  return sha256Hex(JSON.stringify(papers));
 }

@@ -4,7 +4,7 @@
  * worker and the unit tests share it. Every problem is an ImportError whose message is one sentence the
  * user can act on; problems that lose nothing important are warnings instead.
  */
-import { corpusHash } from './build';
+import { corpusHash } from './ids';
 import { paperId, titleKey } from './ids';
 import { authorCount, cellText, cleanText, cleanTitle, optionalText, parseDate, readVector, toNumber, truncateText } from './import-cells';
 import { checkPapers, checkSources, CorpusError } from './load';

@@ -2,7 +2,7 @@
  * Loads and validates the corpus asset in the browser. Every problem becomes one clear sentence
  * naming what is wrong and where; nothing half-valid reaches the map.
  */
-import { corpusHash } from './build';
+import { corpusHash } from './ids';
 import type { Corpus, CorpusSource, Paper } from './types';
 
 export class CorpusError extends Error {}

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCorpus, corpusHash } from '../../src/corpus/build';
+import { buildCorpus } from '../../src/corpus/build';
+import { corpusHash } from '../../src/corpus/ids';
 import { mergeRecords } from '../../src/corpus/merge';
 import { paperId, titleKey } from '../../src/corpus/ids';
 import type { ListingRecord } from '../../src/corpus/listing';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusHash } from '../../src/corpus/build';
+import { corpusHash } from '../../src/corpus/ids';
 import { paperId } from '../../src/corpus/ids';
 import { buildImport, guessColumns, ImportError, nameRows, rowsToCorpus, type ColumnMap, type ImportLimits } from '../../src/corpus/import';
 import { parseDate } from '../../src/corpus/import-cells';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeMapBundle, encodeMapBundle } from '../../src/cache/map-bundle';
 import { mapKey, mapModelKey, type MapEntry } from '../../src/cache/maps';
-import { corpusHash } from '../../src/corpus/build';
+import { corpusHash } from '../../src/corpus/ids';
 import type { Corpus, Paper } from '../../src/corpus/types';
 import { bundleGeometry, type MapManifest } from '../../src/cache/prebuilt';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
