@@ -28,7 +28,7 @@ import { COLOUR_MODES, colourBy, type ColourMode, type Colouring } from './map/c
 import { ScatterMap, type MapView } from './map/scatter';
 import { normaliseCoords } from './map/normalise';
 import { LABEL_FONT, levelForZoom, placeLabels, topicAnchors, type PlacedLabel, type TopicAnchor } from './map/topic-labels';
-import { startPipeline, PipelineError, type PipelineRun } from './pipeline-client';
+import { startPipeline, PipelineError, type PipelineRun } from './pipeline/client';
 import { DetailsPanel, paperMeta } from './ui/details';
 import { renderLegend } from './ui/legend';
 import { ProgressPanel } from './ui/progress';
@@ -39,7 +39,7 @@ import { startOfflineCache, type OfflineStatus } from './offline';
 import { byId } from './ui/dom';
 import { panelInsets } from './map/free-area';
 import type { PapermapApi, PapermapState } from './api';
-import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type Device, type DevicePreference, type GivenGeometry, fileGeometry, type SimulatedFault, type Stage } from '../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS, SIMULATED_FAULTS, type Device, type DevicePreference, type GivenGeometry, fileGeometry, type SimulatedFault, type Stage } from './pipeline/types';
 
 /** Papers listed as a paper's nearest neighbours in its details. */
 const NEIGHBOURS = 8;
@@ -521,7 +521,7 @@ export class App {
           timings[message.stage] = message.ms;
           this.progress.stageDone(message.stage, message.ms);
         } else if (message.type === 'stage-skipped') this.progress.skip({ [message.stage]: message.reason });
-        else if (message.type === 'fallback') this.progress.note(message.reason, 'warning');
+        else if (message.type === 'gpu-failed') this.progress.note(message.reason, 'warning');
         else if (message.type === 'layout-preview' && !this.entry) {
           document.body.dataset.state = 'preview';
           void this.map.setData({ coords: normaliseCoords(message.coords).coords, colours: previewColours(message.coords.length / 2), focus: null }, { fit: true });
