@@ -33,7 +33,7 @@ import { buildCacheProbe } from '../test/browser/cache-probe/build';
 import type { ProbeMap } from '../test/browser/cache-probe/page';
 import { seededRandom } from '../test/support/synthetic-map';
 import { mapKey, mapModelKey } from '../src/cache/maps';
-import { DEFAULT_PIPELINE_PARAMS } from '../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS } from '../src/pipeline/types';
 import { DEFAULT_MODEL_ID } from '../src/model/models';
 import type { Corpus } from '../src/corpus/types';
 

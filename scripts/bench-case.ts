@@ -24,7 +24,7 @@ import { defaultEpochs } from '../src/math/umap-sgd';
 import { ATLAS_MODULE, BENCH_DIMS, BENCH_K, sampleRows, type AtlasUmapModule } from './lib/bench-layout';
 import { nodeOrtUrl, useOnnxruntimeWeb } from './lib/node-ort';
 import { DEFAULT_MODEL_ID } from '../src/model/models';
-import { DEFAULT_PIPELINE_PARAMS } from '../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS } from '../src/pipeline/types';
 import { StaticEmbedder } from '../workers/embed-static';
 import type { Embedder, EmbedderOptions } from '../workers/embedder';
 import { syntheticEmbeddings } from './lib/synthetic-vectors';

@@ -25,7 +25,8 @@ import { DEFAULT_MODEL_ID } from '../src/model/models';
 import { mapKey, mapModelKey, MAP_SCHEMA, type MapEntry } from '../src/cache/maps';
 import { BUNDLE_EXTENSION, encodeMapBundle } from '../src/cache/map-bundle';
 import { MANIFEST_FILE, type MapManifest } from '../src/cache/prebuilt';
-import { DEFAULT_PIPELINE_PARAMS, type GivenGeometry, type RunRequest } from '../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS, type GivenGeometry } from '../src/pipeline/types';
+import type { RunRequest } from '../workers/messages';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);

@@ -6,7 +6,7 @@
 import type { App } from './app/app';
 import type { MapView } from './map/scatter';
 import { byId } from './ui/dom';
-import type { Device, Stage } from '../workers/messages';
+import type { Device, NeighbourMethodUsed, Stage } from './pipeline/types';
 
 export interface PapermapState {
   /** Number of papers on the map. */
@@ -14,7 +14,7 @@ export interface PapermapState {
   /** Device that computed the embeddings ('webgpu' or 'wasm'); null before the map exists. */
   device: Device | null;
   /** How the map's kNN graph was found ('exact', 'nn-descent' or 'webgpu'); null when the file gave positions or before the map exists. */
-  neighbours: 'exact' | 'nn-descent' | 'webgpu' | null;
+  neighbours: NeighbourMethodUsed | null;
   /** True when this visit drew the map from IndexedDB without running the pipeline. */
   cached: boolean;
   /**

@@ -9,7 +9,7 @@ import { COLOUR_MODES, type ColourMode } from './map/colour-modes';
 import { DEFAULT_MODEL_ID, isValidModelId } from './model/models';
 import type { MapView } from './map/scatter';
 import type { SearchMode } from './ui/search-box';
-import { SIMULATED_FAULTS, type DevicePreference, type SimulatedFault } from '../workers/messages';
+import { SIMULATED_FAULTS, type DevicePreference, type SimulatedFault } from './pipeline/types';
 
 /** Which map a page shows: its corpus, its model, and whether a file's own positions come with embeddings. */
 export interface MapAddress {

@@ -2,7 +2,7 @@
  * Chooses where the model runs. A real (hardware) WebGPU adapter wins; a software fallback adapter
  * (SwiftShader) is slower than WASM, so it is used only when asked for by name (?device=webgpu).
  */
-import type { DeviceChoice, DevicePreference } from './messages';
+import type { DeviceChoice, DevicePreference } from '../src/pipeline/types';
 
 export interface AdapterFacts {
   isFallback: boolean;

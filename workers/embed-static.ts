@@ -12,7 +12,7 @@
 import { readStaticTable, StaticPooler, type StaticTable } from '../src/model/static-model';
 import { wordPieceEncoderFor, type TokenizerJson, type WordPieceEncoder } from '../src/model/wordpiece';
 import { corpusFitHint, type Embedder, type EmbedderOptions, type ModelConfig } from './embedder';
-import type { PartialEmbedding } from './messages';
+import type { PartialEmbedding } from '../src/pipeline/types';
 
 /** Papers per step between progress reports: a few milliseconds of work. */
 const STATIC_BATCH = 256;

@@ -5,7 +5,7 @@
  * through transformers.js on onnxruntime-web, as here. Both give mean pooling + L2 normalisation of
  * the same tokens. On the transformers.js path a WebGPU failure, at load or mid-run, raises GpuFailure with what
  * was embedded so far: a lost device leaves onnxruntime-web unusable in this worker, even for WASM
- * sessions, so a fresh worker carries on (see pipeline-client.ts).
+ * sessions, so a fresh worker carries on (see src/pipeline/client.ts).
  *
  * The same code runs in Node for `npm run eval`: scripts/lib/node-ort.ts hands transformers.js
  * onnxruntime-web (its WASM backend) in place of onnxruntime-node.
@@ -15,7 +15,7 @@ import { DEFAULT_MODEL_ID } from '../src/model/models';
 import { ORT_FILES, wasmThreads } from '../src/ort-files';
 import { StaticEmbedder } from './embed-static';
 import { corpusFitHint, type Embedder as EmbedderApi, type EmbedderOptions, type ModelConfig } from './embedder';
-import type { Device, PartialEmbedding } from './messages';
+import type { Device, PartialEmbedding } from '../src/pipeline/types';
 
 export type Embedder = EmbedderApi;
 export type { EmbedderOptions } from './embedder';

@@ -3,7 +3,7 @@
  * runs the model: transformers.js (workers/embed.ts) or the static lookup (workers/embed-static.ts).
  */
 import type { CorpusFitHint } from '../src/model/corpus-fit';
-import type { Device, PartialEmbedding } from './messages';
+import type { Device, PartialEmbedding } from '../src/pipeline/types';
 
 export interface EmbedderOptions {
   modelId: string;

@@ -5,7 +5,7 @@
  */
 import { l2NormalizeRows } from '../src/math/knn';
 import { createLayout, pcaInit } from '../src/math/layout';
-import { cosineNeighbours, neighbourMethod, type NeighbourMethod } from '../src/math/neighbours';
+import { cosineNeighbours, neighbourMethod } from '../src/math/neighbours';
 import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/gpu/webgpu-knn';
 import type { KnnGraph } from '../src/math/knn';
 import { topicLevels } from '../src/math/topics';
@@ -13,7 +13,8 @@ import { quantiseRows } from '../src/cache/quantise';
 import { blendWithFit, fitCorpus, DEFAULT_CORPUS_FIT, type CorpusFit, type CorpusFitHint } from '../src/model/corpus-fit';
 import { chooseDevice, probeAdapter } from './device';
 import { Embedder, GpuFailure } from './embed';
-import type { Device, PipelineResult, RunRequest, Stage, WorkerMessage } from './messages';
+import { fileGeometry, type Device, type DeviceChoice, type NeighbourMethodUsed, type PipelineResult, type Stage } from '../src/pipeline/types';
+import type { RunRequest, WorkerMessage } from './messages';
 
 type Emit = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
@@ -38,7 +39,7 @@ const GPU_EXACT_MAX = 200_000;
  * NN-descent by size). A GPU that fails or is lost hands the search to the CPU, with a warning.
  * `loseGpu`: fault injection, the device destroyed as the search starts.
  */
-async function neighbours(vectors: Float32Array, n: number, d: number, k: number, onGpu: boolean, seed: number, emit: Emit, warnings: string[], loseGpu = false): Promise<{ knn: KnnGraph; method: NeighbourMethod | 'webgpu' }> {
+async function neighbours(vectors: Float32Array, n: number, d: number, k: number, onGpu: boolean, seed: number, emit: Emit, warnings: string[], loseGpu = false): Promise<{ knn: KnnGraph; method: NeighbourMethodUsed }> {
   const progress = (unit: string) => (done: number, total: number) => emit({ type: 'progress', stage: 'knn', done, total, unit });
   if (onGpu && n <= GPU_EXACT_MAX && k <= MAX_GPU_K) {
     const device = await requestKnnDevice();
@@ -63,12 +64,20 @@ const LAYOUT_PREVIEW_EVERY = 50;
 
 type Timed = <T>(stage: Stage, work: () => Promise<T> | T) => Promise<T>;
 
+/**
+ * Where the model and the neighbour search run, decided once per run: WASM when the run continues
+ * one whose WebGPU failed; null when neither runs (the file gave positions and nothing is embedded),
+ * and the adapter is then never asked for.
+ */
+async function decideDevice(request: RunRequest, needed: boolean): Promise<DeviceChoice | null> {
+  if (!needed) return null;
+  if (request.resume) return { device: 'wasm', reason: 'continuing on WASM after WebGPU failed', adapter: null };
+  return chooseDevice(request.device, request.device === 'wasm' ? null : await probeAdapter());
+}
+
 /** Loads the model on the chosen device and embeds every text (continuing a resumed run). */
-async function embedTexts(request: RunRequest, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device; embeddedOn: Device | 'cpu'; fitHint: CorpusFitHint | null }> {
+async function embedTexts(request: RunRequest, choice: DeviceChoice, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device; embeddedOn: Device | 'cpu'; fitHint: CorpusFitHint | null }> {
   const n = request.texts.length;
-  const choice = request.resume
-    ? { device: 'wasm' as const, reason: 'continuing on WASM after WebGPU failed', adapter: null }
-    : chooseDevice(request.device, request.device === 'wasm' ? null : await probeAdapter());
   emit({ type: 'device', choice });
 
   emit({ type: 'progress', stage: 'model', done: 0, total: 1 });
@@ -144,6 +153,9 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
   const { params } = request;
 
   const given = request.given ?? null;
+  // The model runs unless the file gave vectors or positions; the neighbour search runs unless it gave positions.
+  const embeds = fileGeometry(given) === null;
+  const choice = await decideDevice(request, embeds || !given?.coords);
   const warnings: string[] = [];
   let embedded: { vectors: Float32Array; dims: number; device: PipelineResult['device']; embeddedOn?: Device | 'cpu'; fit?: CorpusFit | null };
   if (given?.vectors) {
@@ -154,14 +166,14 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
     // minutes (9 at 1,000,000 papers on WASM) for search by meaning alone. The map has none (dims 0).
     embedded = { vectors: new Float32Array(0), dims: 0, device: null };
   } else {
-    const general = await embedTexts(request, emit, timed, warnings);
+    const general = await embedTexts(request, choice!, emit, timed, warnings); // embeds: a device was decided
     embedded = { ...(await fitToCorpus(request, general, emit, timed)), device: general.device, embeddedOn: general.embeddedOn };
   }
   const { vectors, dims, device } = embedded;
   const corpusFit = embedded.fit ?? null;
 
   let coords: Float32Array;
-  let usedNeighbours: PipelineResult['neighbourMethod'] = null;
+  let usedNeighbours: NeighbourMethodUsed | null = null;
   if (given?.coords) {
     coords = given.coords;
   } else {
@@ -170,7 +182,8 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
     const first = start.slice();
     emit({ type: 'layout-preview', coords: first, epoch: 0, epochs: 0 }, [first.buffer as ArrayBuffer]);
     const k = Math.min(params.nNeighbors, n - 1);
-    const onGpu = device === 'webgpu' || (device === null && chooseDevice(request.device, request.device === 'wasm' ? null : await probeAdapter()).device === 'webgpu');
+    // On the GPU when the device decided above is WebGPU (the model ran there, or the file gave the vectors).
+    const onGpu = choice?.device === 'webgpu';
     // Simulated GPU loss: where the model did not run on the GPU (a static model), the neighbour search loses it.
     const loseGpu = request.simulate === 'gpu-loss' && embedded.embeddedOn === 'cpu';
     const { knn, method } = await timed('knn', () => neighbours(vectors, n, dims, k, onGpu, params.seed, emit, warnings, loseGpu));

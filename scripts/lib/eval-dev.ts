@@ -34,7 +34,8 @@ import { blendQuery, blendWithFit, fitCorpus, DEFAULT_CORPUS_FIT, type CorpusFit
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { meaningRank, cosineRank } from '../../src/search/semantic';
 import { buildLexicalIndex } from '../../src/search/lexical';
-import { DEFAULT_PIPELINE_PARAMS, type PipelineResult, type RunRequest } from '../../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS, type PipelineResult } from '../../src/pipeline/types';
+import type { RunRequest } from '../../workers/messages';
 
 export const DEV_SIZES = [300, 3000, 30000];
 export const PREVIOUS_MODEL_ID = 'papermap/wordvec-128';

@@ -17,7 +17,8 @@ import { neighbourhoodPreservation } from '../../src/math/quality';
 import { tfidfVectors } from '../../src/math/tfidf';
 import { COLOUR_LEVEL } from '../../src/math/topics';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
-import { DEFAULT_PIPELINE_PARAMS, type PipelineResult, type RunRequest, type WorkerMessage } from '../../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS, type PipelineResult } from '../../src/pipeline/types';
+import type { RunRequest, WorkerMessage } from '../../workers/messages';
 import { nodeOrtUrl, useOnnxruntimeWeb } from './node-ort';
 
 /** Neighbours per paper for label agreement, and for trustworthiness and continuity. */

@@ -22,7 +22,7 @@ import { byId } from '../ui/dom';
 import { startOfflineCache, type OfflineStatus } from '../offline';
 import { MAX_URL_SELECTION, type UrlState } from '../url-state';
 import type { PapermapState } from '../api';
-import { fileGeometry } from '../../workers/messages';
+import { fileGeometry } from '../pipeline/types';
 import { AppState, type MapSource } from './state';
 import { Sources } from './sources';
 import { MapBuilder } from './build';

@@ -6,10 +6,10 @@ import { paperText } from '../corpus/text';
 import { wasmThreads } from '../ort-files';
 import { MAP_SCHEMA, mapKey, mapModelKey, type MapCache, type MapEntry } from '../cache/maps';
 import { fetchPrebuilt } from '../cache/prebuilt';
-import { startPipeline, type PipelineError, type PipelineRun } from '../pipeline-client';
+import { startPipeline, type PipelineError, type PipelineRun } from '../pipeline/client';
 import type { ProgressPanel } from '../ui/progress';
 import type { LaunchParams } from '../url-state';
-import { DEFAULT_PIPELINE_PARAMS, fileGeometry, type SimulatedFault, type Stage } from '../../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS, fileGeometry, type SimulatedFault, type Stage } from '../pipeline/types';
 import { assetUrl, type AppState, type MapSource } from './state';
 import type { Sources } from './sources';
 
@@ -129,7 +129,7 @@ export class MapBuilder {
           timings[message.stage] = message.ms;
           this.progress.stageDone(message.stage, message.ms);
         } else if (message.type === 'stage-skipped') this.progress.skip({ [message.stage]: message.reason });
-        else if (message.type === 'fallback') this.progress.note(message.reason, 'warning');
+        else if (message.type === 'gpu-failed') this.progress.note(message.reason, 'warning');
         else if (message.type === 'layout-preview' && !this.state.entry) this.hooks.preview(message.coords);
       },
     );

@@ -12,7 +12,7 @@ import { buildLexicalIndex, type LexicalIndex } from '../search/lexical';
 import { QueryEmbedder } from '../search/query-client';
 import { meaningRank } from '../search/semantic';
 import { MAX_ROWS, SearchBox, type SearchMode } from '../ui/search-box';
-import { fileGeometry } from '../../workers/messages';
+import { fileGeometry } from '../pipeline/types';
 import type { ColourController } from './colouring';
 import { assetUrl, type AppState } from './state';
 

@@ -8,7 +8,7 @@ import { colourTopics, type MapEntry } from '../cache/maps';
 import type { StoredCorpus } from '../cache/corpora';
 import { cssColour, topicColour } from '../map/palette';
 import type { SelectionController } from '../selection/controller';
-import type { GivenGeometry, Stage } from '../../workers/messages';
+import type { GivenGeometry, Stage } from '../pipeline/types';
 
 /** What a map is made from: a corpus, what its file gave besides text, and how the URL names it. */
 export interface MapSource {

@@ -16,7 +16,7 @@
  */
 import { TOPIC_LEVELS, type TopicLevel } from '../math/topics';
 import type { TopicTerms } from '../math/labels';
-import type { PipelineParams, PipelineResult } from '../../workers/messages';
+import type { PipelineParams, PipelineResult } from '../pipeline/types';
 import { dequantiseRows, quantiseRows } from './quantise';
 import type { CorpusFit } from '../model/corpus-fit';
 

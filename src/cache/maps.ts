@@ -6,7 +6,7 @@
  */
 import { openDatabase, type Database } from './db';
 import { COLOUR_LEVEL, type TopicLevel } from '../math/topics';
-import { fileGeometry, type GivenGeometry, type PipelineParams } from '../../workers/messages';
+import { fileGeometry, type GivenGeometry, type PipelineParams } from '../pipeline/types';
 import { MAP_SCHEMA, packMap, unpackMap, withBufferData, type MapEntry } from './map-format';
 
 export { MAP_SCHEMA, type MapEntry } from './map-format';

@@ -5,7 +5,7 @@
  */
 import { decodeMapBundle, type DecodedBundle } from './map-bundle';
 import type { MapEntry } from './map-format';
-import type { GivenGeometry } from '../../workers/messages';
+import type { GivenGeometry } from '../pipeline/types';
 
 export const MANIFEST_FILE = 'manifest.json';
 

@@ -9,8 +9,9 @@
  *   const { corpus, vectors, coords, warnings } = await file.build(guess);
  *   file.close();
  */
-import type { ImportColumns, ImportMessage, ImportRequest } from '../../workers/messages';
-import { ImportError, type ColumnMap, type ImportResult } from './import';
+import type { ImportMessage, ImportRequest } from '../../workers/messages';
+import { WorkerRpc } from '../worker-rpc';
+import { ImportError, type ColumnMap, type ImportColumns, type ImportResult } from './import';
 
 export interface ImportOptions {
   /** The name to give the file (and its papers' source); defaults to the File's or the URL's. */
@@ -20,20 +21,33 @@ export interface ImportOptions {
 
 export class CorpusImport {
   readonly columns: Promise<ImportColumns>;
-  private worker: Worker;
-  private waiting: { resolve: (value: never) => void; reject: (error: ImportError) => void } | null = null;
+  private readonly rpc: WorkerRpc<ImportRequest, ImportMessage>;
   private queue: Promise<unknown>;
+  /** Set once the worker is stopped (closed, or it failed): later requests are refused. */
   private closed = false;
 
   /** `source`: a File or Blob, or a URL (relative ones are resolved against the page). */
   constructor(source: Blob | string, options: ImportOptions = {}) {
-    this.worker = new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'papermap-import' });
-    this.worker.addEventListener('message', (event: MessageEvent<ImportMessage>) => this.receive(event.data, options));
-    this.worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      this.stop(`The import worker crashed${event.message ? `: ${event.message}` : ' (its script may have failed to load)'}.`);
-    });
-    this.worker.addEventListener('messageerror', () => this.stop('A message from the import worker could not be read.'));
+    this.rpc = new WorkerRpc<ImportRequest, ImportMessage>(
+      () => new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'papermap-import' }),
+      {
+        // One request at a time: each answer is the waiting request's.
+        answer: (message) => {
+          if (message.type === 'progress') return null;
+          if (message.type === 'error') return { error: new ImportError(message.message) };
+          if (message.type === 'done') return { value: message.result };
+          const { type: _, ...columns } = message;
+          return { value: columns };
+        },
+        onEvent: (message) => {
+          if (message.type === 'progress') options.onProgress?.(message.bytes, message.total);
+        },
+        failure: (failure) => {
+          this.closed = true;
+          return new ImportError(failure.kind === 'unreadable' ? 'A message from the import worker could not be read.' : `The import worker crashed${failure.detail ? `: ${failure.detail}` : ' (its script may have failed to load)'}.`);
+        },
+      },
+    );
     // The worker's own base URL is its script's, not the page's.
     const resolved = typeof source === 'string' ? new URL(source, location.href).href : source;
     this.columns = this.request<ImportColumns>({ type: 'open', source: resolved, name: options.name ?? null });
@@ -52,35 +66,13 @@ export class CorpusImport {
 
   /** Stops the worker (and with it any read or build under way) and frees the rows it held. */
   close(): void {
-    this.stop('The import was cancelled.');
+    if (this.closed) return;
+    this.closed = true;
+    this.rpc.close(new ImportError('The import was cancelled.'));
   }
 
   private request<T>(message: ImportRequest): Promise<T> {
     if (this.closed) return Promise.reject(new ImportError('The import was closed.'));
-    return new Promise<T>((resolve, reject) => {
-      this.waiting = { resolve: resolve as (value: never) => void, reject };
-      this.worker.postMessage(message);
-    });
-  }
-
-  private receive(message: ImportMessage, options: ImportOptions): void {
-    if (message.type === 'progress') return options.onProgress?.(message.bytes, message.total);
-    const waiting = this.waiting;
-    this.waiting = null;
-    if (!waiting) return;
-    if (message.type === 'error') waiting.reject(new ImportError(message.message));
-    else if (message.type === 'columns') {
-      const { type: _, ...columns } = message;
-      (waiting.resolve as (value: ImportColumns) => void)(columns);
-    } else (waiting.resolve as (value: ImportResult) => void)(message.result);
-  }
-
-  private stop(message: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.worker.terminate();
-    const waiting = this.waiting;
-    this.waiting = null;
-    waiting?.reject(new ImportError(message));
+    return this.rpc.request<T>(message);
   }
 }

@@ -64,6 +64,22 @@ export interface ParsedTable {
   sources?: unknown;
 }
 
+/** A summary of a file read into rows (sent by the import worker): enough for the page to confirm or change the column map. */
+export interface ImportColumns {
+  name: string;
+  format: ImportFormat;
+  columns: string[];
+  /** The map guessed from the column names; title or text may be null when no column fits. */
+  guess: ColumnMap;
+  rows: number;
+  /** The first rows, each cell as text and cut to a few hundred characters. */
+  sample: Record<string, string>[];
+  /** Problems found while reading (e.g. rows with too few fields) that did not stop it. */
+  warnings: string[];
+  /** A Papermap corpus asset: it is imported as is, and a column map is not needed. */
+  papermap: boolean;
+}
+
 export interface ImportResult {
   corpus: Corpus;
   /** n × dims, L2-normalised (cosine similarity does not depend on length, the pipeline expects unit vectors). */

@@ -5,8 +5,8 @@
  * the model. Thin glue: the import runs in a worker (CorpusImport), maps are built by the App.
  */
 import { CorpusImport } from '../corpus/import-client';
-import { COLUMN_FIELDS, type ColumnField, type ColumnMap, type ImportResult } from '../corpus/import';
-import type { FileGeometry, ImportColumns } from '../../workers/messages';
+import { COLUMN_FIELDS, type ColumnField, type ColumnMap, type ImportColumns, type ImportResult } from '../corpus/import';
+import type { FileGeometry } from '../pipeline/types';
 import type { StoredCorpusSummary } from '../cache/corpora';
 import { DEFAULT_MODEL_ID, isValidModelId } from '../model/models';
 import { byId, el } from './dom';

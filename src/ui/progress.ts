@@ -4,8 +4,7 @@
  * Once the map is ready it folds to its one-line heading (reopened by its button), so it does not sit
  * on the map; a warning or a failure keeps it open.
  */
-import type { DeviceChoice, Stage } from '../../workers/messages';
-import { STAGES } from '../../workers/messages';
+import { STAGES, type DeviceChoice, type Stage } from '../pipeline/types';
 import { byId, el, foldButton, formatMs, setFolded } from './dom';
 
 const STAGE_NAMES: Record<Stage, string> = {

@@ -4,7 +4,7 @@
  * whole map entry around them. Plain code with no Node or DOM dependency: it also runs in the page.
  */
 import { MAP_SCHEMA, type MapEntry } from '../../src/cache/map-format';
-import { DEFAULT_PIPELINE_PARAMS } from '../../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS } from '../../src/pipeline/types';
 import { mulberry32 } from '../../src/math/random';
 
 /** The project's seeded generator (mulberry32), under the name the cache's tests and benchmark use. */

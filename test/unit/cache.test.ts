@@ -4,7 +4,7 @@ import { MAP_SCHEMA, MapCache, mapKey, mapModelKey, type MapEntry } from '../../
 import { packMap, packedBytes, unpackMap, withBufferData, type StoredMap } from '../../src/cache/map-format';
 import { openDatabase, type Database } from '../../src/cache/db';
 import { dequantiseRows, quantiseRows } from '../../src/cache/quantise';
-import { DEFAULT_PIPELINE_PARAMS, fileGeometry } from '../../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS, fileGeometry } from '../../src/pipeline/types';
 import { syntheticMapEntry } from '../support/synthetic-map';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
 

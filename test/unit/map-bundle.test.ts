@@ -6,7 +6,7 @@ import { corpusHash } from '../../src/corpus/ids';
 import type { Corpus, Paper } from '../../src/corpus/types';
 import { bundleGeometry, type MapManifest } from '../../src/cache/prebuilt';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
-import { DEFAULT_PIPELINE_PARAMS } from '../../workers/messages';
+import { DEFAULT_PIPELINE_PARAMS } from '../../src/pipeline/types';
 import { syntheticMapEntry } from '../support/synthetic-map';
 
 const paper = (i: number): Paper => ({ id: `p${i}`, title: `Paper ${i}`, abstract: `About thing ${i}.`, authors: 2, organization: null, year: 2024, upvotes: null, dateText: null, date: '2024-05-01', sources: [] });
