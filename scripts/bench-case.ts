@@ -16,11 +16,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { UMAP } from 'umap-js';
-import { buildGridIndex, selectInPolygon, selectInPolygonNaive } from '../src/math/lasso';
-import { createLayout, DEFAULT_LAYOUT_PARAMS } from '../src/math/layout';
-import { cosineNeighbours } from '../src/math/neighbours';
+import { buildGridIndex, selectInPolygon, selectInPolygonNaive } from '../src/math/geometry/lasso';
+import { createLayout, DEFAULT_LAYOUT_PARAMS } from '../src/math/layout/layout';
+import { cosineNeighbours } from '../src/math/knn/neighbours';
 import { gaussian, mulberry32 } from '../src/math/random';
-import { defaultEpochs } from '../src/math/umap-sgd';
+import { defaultEpochs } from '../src/math/layout/umap-sgd';
 import { ATLAS_MODULE, BENCH_DIMS, BENCH_K, sampleRows, type AtlasUmapModule } from './lib/bench-layout';
 import { nodeOrtUrl, useOnnxruntimeWeb } from './lib/node-ort';
 import { DEFAULT_MODEL_ID } from '../src/model/models';

@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { sampledNeighbourhoodPreservation } from '../src/math/quality';
+import { sampledNeighbourhoodPreservation } from './lib/eval/quality';
 import { DEFAULT_MODEL_ID } from '../src/model/models';
 import { ATLAS_MODULE, BENCH_DIMS, BENCH_K, sampleRows } from './lib/bench-layout';
 import { syntheticEmbeddings } from './lib/synthetic-vectors';

@@ -4,7 +4,7 @@
  */
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { buildCorpus } from '../src/corpus/build';
+import { buildCorpus } from './lib/seeds/build';
 
 const root = new URL('..', import.meta.url).pathname;
 const seedsDir = join(root, 'data/seeds');

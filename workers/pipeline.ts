@@ -3,12 +3,12 @@
  * A plain async function with an event callback, so tests can run it without a worker.
  * The map shows early: the PCA start is drawn before the neighbour search, then refined.
  */
-import { l2NormalizeRows } from '../src/math/knn';
-import { createLayout, pcaInit } from '../src/math/layout';
-import { cosineNeighbours, neighbourMethod } from '../src/math/neighbours';
-import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/gpu/webgpu-knn';
-import type { KnnGraph } from '../src/math/knn';
-import { topicLevels } from '../src/math/topics';
+import { l2NormalizeRows } from '../src/math/knn/knn';
+import { createLayout, pcaInit } from '../src/math/layout/layout';
+import { cosineNeighbours, neighbourMethod } from '../src/math/knn/neighbours';
+import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/math/knn/webgpu-knn';
+import type { KnnGraph } from '../src/math/knn/knn';
+import { topicLevels } from '../src/math/topics/topics';
 import { quantiseRows } from '../src/cache/quantise';
 import { blendWithFit, fitCorpus, DEFAULT_CORPUS_FIT, type CorpusFit, type CorpusFitHint } from '../src/model/corpus-fit';
 import { chooseDevice, probeAdapter } from './device';

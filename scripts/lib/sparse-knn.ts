@@ -4,7 +4,7 @@
  * a dense 30,000 × 8,192 product would take hours. Same output as exactCosineKnn (src/math/knn.ts):
  * the point itself first at distance 0, then the k − 1 nearest by 1 − cosine, ties to the lower index.
  */
-import type { KnnGraph } from '../../src/math/knn';
+import type { KnnGraph } from '../../src/math/knn/knn';
 
 /** Unit rows as (column, value) pairs, columns ascending (as tfidfRows gives them). */
 export interface SparseRows {

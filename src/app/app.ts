@@ -13,7 +13,7 @@ import { SavedSelections } from '../cache/selections';
 import { SelectionController } from '../selection/controller';
 import { previewColours } from '../map/palette';
 import { ScatterMap } from '../map/scatter';
-import { normaliseCoords } from '../map/normalise';
+import { normaliseCoords } from '../math/geometry/normalise';
 import { panelInsets } from '../map/free-area';
 import { ProgressPanel } from '../ui/progress';
 import { OfflineStatusView } from '../ui/offline-status';

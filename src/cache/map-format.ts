@@ -14,8 +14,8 @@
  * 116 / 199 / 213 ms. WebKit refuses some Blob writes (private mode, and "Error preparing Blob/File
  * data" bugs), so a refused Blob is written again as an ArrayBuffer, and reading accepts either.
  */
-import { TOPIC_LEVELS, type TopicLevel } from '../math/topics';
-import type { TopicTerms } from '../math/labels';
+import { TOPIC_LEVELS, type TopicLevel } from '../math/topics/topics';
+import type { TopicTerms } from '../math/topics/labels';
 import type { PipelineParams, PipelineResult } from '../pipeline/types';
 import { dequantiseRows, quantiseRows } from './quantise';
 import type { CorpusFit } from '../model/corpus-fit';

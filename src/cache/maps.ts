@@ -5,7 +5,7 @@
  * A failed write (quota, private mode) is reported, and the map is still shown.
  */
 import { openDatabase, type Database } from './db';
-import { COLOUR_LEVEL, type TopicLevel } from '../math/topics';
+import { COLOUR_LEVEL, type TopicLevel } from '../math/topics/topics';
 import { fileGeometry, type GivenGeometry, type PipelineParams } from '../pipeline/types';
 import { MAP_SCHEMA, packMap, unpackMap, withBufferData, type MapEntry } from './map-format';
 

@@ -10,7 +10,7 @@ import { authorCount, cellText, cleanText, cleanTitle, optionalText, parseDate, 
 import { checkPapers, checkSources, CorpusError } from './load';
 import type { Corpus, Paper } from './types';
 import { COLUMN_FIELDS, type ColumnField, type ColumnMap } from './import-columns';
-import { normaliseCoords } from '../map/normalise';
+import { normaliseCoords } from '../math/geometry/normalise';
 
 // The import's callers (worker, page, scripts) take the column map from here, with the import itself.
 export { COLUMN_FIELDS, guessColumns, type ColumnField, type ColumnMap } from './import-columns';

@@ -5,7 +5,7 @@
  * use a sequential ramp. Points without the property are grey. Pure: papers and topics in, colours out.
  */
 import type { CorpusSource, Paper } from '../corpus/types';
-import type { TopicTerms } from '../math/labels';
+import type { TopicTerms } from '../math/topics/labels';
 import { NOISE_COLOUR, topicColour } from './palette';
 
 export type ColourMode = 'topic' | 'label' | 'year' | 'source' | 'upvotes' | 'search';

@@ -3,7 +3,7 @@
  * zoomed out, fine topics when zoomed in, like DataMapPlot), and decluttered on screen. The whole map
  * shows the level that colours it, so every colour in the legend has its name on the map.
  */
-import { COLOUR_LEVEL, type TopicLevel } from '../math/topics';
+import { COLOUR_LEVEL, type TopicLevel } from '../math/topics/topics';
 import { declutter, type Box } from './declutter';
 
 export interface TopicAnchor {

@@ -8,8 +8,8 @@
  * The fit is kept with the map, so that a search query lands in the same blended space: its general
  * vector from the model, its corpus part from the same words, IDF and loadings.
  */
-import { tfidfWords } from '../math/tfidf';
-import { randomizedSVD, sparseRowsOperator } from '../math/svd';
+import { tfidfWords } from '../math/text/tfidf';
+import { randomizedSVD, sparseRowsOperator } from '../math/linalg/svd';
 
 export interface CorpusFitOptions {
   /** Dimensions of the corpus's latent space. */

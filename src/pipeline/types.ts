@@ -4,9 +4,9 @@
  * and the build scripts share it; the messages that carry these between page and worker are in
  * workers/messages.ts.
  */
-import type { LayoutParams } from '../math/layout';
-import type { NeighbourMethod } from '../math/neighbours';
-import type { TopicLevel } from '../math/topics';
+import type { LayoutParams } from '../math/layout/layout';
+import type { NeighbourMethod } from '../math/knn/neighbours';
+import type { TopicLevel } from '../math/topics/topics';
 import type { QuantisedRows } from '../cache/quantise';
 import type { CorpusFit } from '../model/corpus-fit';
 

@@ -5,7 +5,7 @@
  * looks for; measured on held-out arXiv papers, adding this score to the vector cosine finds a
  * title's own abstract more often than either alone (README, "How good it is").
  */
-import { tfidfWords } from '../math/tfidf';
+import { tfidfWords } from '../math/text/tfidf';
 
 export interface LexicalIndex {
   terms: Map<string, number>;

@@ -5,9 +5,9 @@
 import type { Corpus } from '../corpus/types';
 import { colourTopics, type MapEntry } from '../cache/maps';
 import { resolveIds, type SavedSelection, type SavedSelections } from '../cache/selections';
-import { selectInPolygon } from '../math/lasso';
-import { paperTerms, sampledTopicTerms, type PaperTerms } from '../math/labels';
-import { COLOUR_LEVEL, type TopicLevel } from '../math/topics';
+import { selectInPolygon } from '../math/geometry/lasso';
+import { paperTerms, sampledTopicTerms, type PaperTerms } from '../math/topics/labels';
+import { COLOUR_LEVEL, type TopicLevel } from '../math/topics/topics';
 import { paperText } from '../corpus/text';
 import { cssColour, topicColour } from '../map/palette';
 import { LassoOverlay, type LassoModifiers, type Tool } from '../map/lasso-overlay';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { foldProgress, openApp, paintedPixels, startApp, type AppSession, mapScreenshot } from './harness';
 import type { Corpus } from '../../src/corpus/types';
-import { COLOUR_LEVEL } from '../../src/math/topics';
+import { COLOUR_LEVEL } from '../../src/math/topics/topics';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
 const search = (page: Page) => page.evaluate(() => window.papermap.state().search);

@@ -10,17 +10,17 @@ import { join } from 'node:path';
 import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, serveDist, type StaticServer } from './harness';
-import { exactCosineKnn, l2NormalizeRows, type KnnGraph } from '../../src/math/knn';
+import { exactCosineKnn, l2NormalizeRows, type KnnGraph } from '../../src/math/knn/knn';
 import { gaussian, mulberry32 } from '../../src/math/random';
-import type { KnnTuning } from '../../src/gpu/webgpu-knn';
+import type { KnnTuning } from '../../src/math/knn/webgpu-knn';
 
-type GpuKnnModule = typeof import('../../src/gpu/webgpu-knn');
+type GpuKnnModule = typeof import('../../src/math/knn/webgpu-knn');
 interface PageWindow {
   gpuKnn: GpuKnnModule;
   rejections: string[];
 }
 
-const MODULE = new URL('../../src/gpu/webgpu-knn.ts', import.meta.url).pathname;
+const MODULE = new URL('../../src/math/knn/webgpu-knn.ts', import.meta.url).pathname;
 const PAGE = `<!doctype html><meta charset="utf-8"><title>gpu knn</title>
 <script type="module">
   window.rejections = [];

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { foldProgress, launchChromium, serveDist, type StaticServer } from './harness';
 import { ellipse, inside, type Point } from './gestures';
 import { cachedBigCorpus } from '../support/big-corpus';
-import { normaliseCoords } from '../../src/map/normalise';
+import { normaliseCoords } from '../../src/math/geometry/normalise';
 import { mulberry32 } from '../../src/math/random';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;

@@ -3,9 +3,9 @@
  * (as `npm run eval`'s baseline). Tests of topic naming use it so that they hold whatever model
  * makes the app's map.
  */
-import { exactCosineKnn } from '../../src/math/knn';
-import { createLayout } from '../../src/math/layout';
-import { tfidfVectors } from '../../src/math/tfidf';
+import { exactCosineKnn } from '../../src/math/knn/knn';
+import { createLayout } from '../../src/math/layout/layout';
+import { tfidfVectors } from '../../src/math/text/tfidf';
 
 export function tfidfMap(texts: string[]): Float32Array {
   const { data, dims } = tfidfVectors(texts);

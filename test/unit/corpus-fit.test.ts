@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { blendQuery, blendWithFit, fitCorpus, DEFAULT_CORPUS_FIT } from '../../src/model/corpus-fit';
 import { addLexicalScores, buildLexicalIndex } from '../../src/search/lexical';
 import { meaningRank, LEXICAL_WEIGHT } from '../../src/search/semantic';
-import { exactCosineKnn } from '../../src/math/knn';
-import { tfidfRows, tfidfVectors } from '../../src/math/tfidf';
+import { exactCosineKnn } from '../../src/math/knn/knn';
+import { tfidfRows, tfidfVectors } from '../../src/math/text/tfidf';
 import { sparseCosineDistance, sparseCosineKnn } from '../../scripts/lib/sparse-knn';
 import { mulberry32 } from '../../src/math/random';
 

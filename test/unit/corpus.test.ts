@@ -1,13 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCorpus } from '../../src/corpus/build';
+import { buildCorpus } from '../../scripts/lib/seeds/build';
 import { corpusHash } from '../../src/corpus/ids';
-import { mergeRecords } from '../../src/corpus/merge';
+import { mergeRecords } from '../../scripts/lib/seeds/merge';
 import { paperId, titleKey } from '../../src/corpus/ids';
-import type { ListingRecord } from '../../src/corpus/listing';
+import type { ListingRecord } from '../../scripts/lib/seeds/listing';
 import { checkSources, CorpusError, validateCorpus } from '../../src/corpus/load';
-import { nameSources, yearRange, type PageFacts } from '../../src/corpus/source-names';
+import { nameSources, yearRange, type PageFacts } from '../../scripts/lib/seeds/source-names';
 
 const dir = new URL('../../data/seeds/', import.meta.url).pathname;
 const pages = () => readdirSync(dir).map((f) => ({ id: basename(f, '.txt'), text: readFileSync(dir + f, 'utf8') }));

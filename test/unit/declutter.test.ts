@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boxesOverlap, declutter, type LabelCandidate } from '../../src/map/declutter';
-import { COLOUR_LEVEL } from '../../src/math/topics';
+import { COLOUR_LEVEL } from '../../src/math/topics/topics';
 
 const label = (key: string, x: number, y: number, priority: number, width = 60, height = 16): LabelCandidate => ({ key, x, y, width, height, priority });
 const screen = { width: 800, height: 600 };

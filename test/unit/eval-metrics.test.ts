@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { adjustedRandIndex, chanceAgreement, knnLabelAgreement, normalizedMutualInformation } from '../../src/math/agreement';
-import { exactEuclideanKnn, type KnnGraph } from '../../src/math/knn';
-import { continuity, neighbourhoodPreservation, trustworthiness } from '../../src/math/quality';
-import { tfidfVectors, tfidfWords } from '../../src/math/tfidf';
+import { adjustedRandIndex, chanceAgreement, knnLabelAgreement, normalizedMutualInformation } from '../../scripts/lib/eval/agreement';
+import { exactEuclideanKnn, type KnnGraph } from '../../src/math/knn/knn';
+import { continuity, neighbourhoodPreservation, trustworthiness } from '../../scripts/lib/eval/quality';
+import { tfidfVectors, tfidfWords } from '../../src/math/text/tfidf';
 
 /** A neighbour graph from rows of indices (distances do not matter to label agreement). */
 function graph(rows: number[][]): KnnGraph {

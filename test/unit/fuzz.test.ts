@@ -13,13 +13,13 @@ import vm from 'node:vm';
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { buildCorpus } from '../../src/corpus/build';
+import { buildCorpus } from '../../scripts/lib/seeds/build';
 import { corpusHash } from '../../src/corpus/ids';
 import { buildImport, guessColumns, IMPORT_LIMITS, ImportError, type ImportResult, type ParsedTable } from '../../src/corpus/import';
 import { authorCount, parseDate, readVector, toNumber, truncateText } from '../../src/corpus/import-cells';
 import { csvReader, detectFormat, jsonlReader, jsonReader } from '../../src/corpus/import-formats';
 import { ByteDecoder, readTable } from '../../src/corpus/import-read';
-import { parseListing, type ListingRecord } from '../../src/corpus/listing';
+import { parseListing, type ListingRecord } from '../../scripts/lib/seeds/listing';
 import { CorpusError, loadCorpus, validateCorpus } from '../../src/corpus/load';
 import type { Corpus, Paper } from '../../src/corpus/types';
 

@@ -3,7 +3,7 @@
  * lists read back from the GPU merge into one list per row. The GPU half is in test/browser/gpu-knn.
  */
 import { describe, expect, it } from 'vitest';
-import { EMPTY, mergePartLists, planKnn, type KnnPlan, type PartLists } from '../../src/gpu/knn-plan';
+import { EMPTY, mergePartLists, planKnn, type KnnPlan, type PartLists } from '../../src/math/knn/webgpu-plan';
 
 const GIB = 2 ** 30;
 const limits = (maxBindingBytes = GIB) => ({ maxBindingBytes, maxWorkgroupsPerDimension: 65_535 });

@@ -8,7 +8,7 @@ import { buildImport, guessColumns, ImportError, nameRows, rowsToCorpus, type Co
 import { parseDate } from '../../src/corpus/import-cells';
 import { detectFormat } from '../../src/corpus/import-formats';
 import { openSource, readTable, readText } from '../../src/corpus/import-read';
-import { MAP_SPAN } from '../../src/map/normalise';
+import { MAP_SPAN } from '../../src/math/geometry/normalise';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/import/${name}`, import.meta.url));
 

@@ -7,10 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { labelOf, MAX_LABEL_CHARS, topicTerms, type TopicTerms } from '../../src/math/labels';
-import { singularForms } from '../../src/math/term-ranking';
-import { extractTerms, latexAccents, paperTerms, splitTitle, stripMarkup } from '../../src/math/terms';
-import { COLOUR_LEVEL, TOPIC_LEVELS, topicLevels } from '../../src/math/topics';
+import { labelOf, MAX_LABEL_CHARS, topicTerms, type TopicTerms } from '../../src/math/topics/labels';
+import { singularForms } from '../../src/math/topics/term-ranking';
+import { extractTerms, latexAccents, paperTerms, splitTitle, stripMarkup } from '../../src/math/topics/terms';
+import { COLOUR_LEVEL, TOPIC_LEVELS, topicLevels } from '../../src/math/topics/topics';
 import { paperText } from '../../src/corpus/text';
 import { gaussian, mulberry32 } from '../../src/math/random';
 import type { Corpus } from '../../src/corpus/types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGridIndex, pointInPolygon, rectanglePolygon, selectInPolygon, selectInPolygonNaive } from '../../src/math/lasso';
+import { buildGridIndex, pointInPolygon, rectanglePolygon, selectInPolygon, selectInPolygonNaive } from '../../src/math/geometry/lasso';
 import { gaussian, mulberry32 } from '../../src/math/random';
 
 describe('point in polygon', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exactCosineKnn } from '../../src/math/knn';
-import { createLayout, pcaInit } from '../../src/math/layout';
+import { exactCosineKnn } from '../../src/math/knn/knn';
+import { createLayout, pcaInit } from '../../src/math/layout/layout';
 import { gaussian, mulberry32 } from '../../src/math/random';
 
 /** Three groups of unit vectors around three orthogonal directions in 16 dimensions. */

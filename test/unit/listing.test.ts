@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectLayout, parseDateLine, parseFooter, parseListing } from '../../src/corpus/listing';
+import { detectLayout, parseDateLine, parseFooter, parseListing } from '../../scripts/lib/seeds/listing';
 
 const seed = (prefix: string) => {
   const dir = new URL('../../data/seeds/', import.meta.url).pathname;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { exactCosineKnn, l2NormalizeRows } from '../../src/math/knn';
-import { densityClusters } from '../../src/math/clusters';
-import { extractTerms, topicTerms } from '../../src/math/labels';
-import { cholQrColumns, randomizedSVD, sparseRowsOperator, symmetricEigen, symmetricTopEigen } from '../../src/math/svd';
+import { exactCosineKnn, l2NormalizeRows } from '../../src/math/knn/knn';
+import { densityClusters } from '../../src/math/topics/clusters';
+import { extractTerms, topicTerms } from '../../src/math/topics/labels';
+import { cholQrColumns, randomizedSVD, sparseRowsOperator, symmetricEigen, symmetricTopEigen } from '../../src/math/linalg/svd';
 import { gaussian, mulberry32 } from '../../src/math/random';
 
 function normalise(rows: number[][]): Float32Array {
@@ -165,7 +165,7 @@ describe('truncated SVD', () => {
 
 describe('trustworthiness', () => {
   it('is 1 for a layout that keeps every neighbourhood, and lower for a shuffled one', async () => {
-    const { trustworthiness } = await import('../../src/math/quality');
+    const { trustworthiness } = await import('../../scripts/lib/eval/quality');
     const random = mulberry32(4);
     const n = 60;
     const line = Float32Array.from({ length: n }, (_, i) => i);

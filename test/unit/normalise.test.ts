@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MAP_SPAN, normaliseCoords } from '../../src/map/normalise';
+import { MAP_SPAN, normaliseCoords } from '../../src/math/geometry/normalise';
 
 const extent = (coords: Float32Array) => {
   const xs = coords.filter((_, i) => i % 2 === 0), ys = coords.filter((_, i) => i % 2 === 1);

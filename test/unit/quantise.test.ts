@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dequantiseRows, quantiseRows } from '../../src/cache/quantise';
-import { vectorLoss } from '../../src/cache/vector-loss';
+import { vectorLoss } from '../support/vector-loss';
 import { clusteredUnitVectors } from '../support/synthetic-map';
 
 const DIMS = 384;

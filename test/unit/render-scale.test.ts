@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { nearestPoint } from '../../src/map/hover';
 import { pointStyle } from '../../src/map/scatter-layers';
-import { buildGridIndex } from '../../src/math/lasso';
-import { NAMING_SAMPLE, sampleClasses, sampledTopicTerms, termSets, topicTermsOfSets } from '../../src/math/labels';
-import { densityClusters } from '../../src/math/clusters';
+import { buildGridIndex } from '../../src/math/geometry/lasso';
+import { NAMING_SAMPLE, sampleClasses, sampledTopicTerms, termSets, topicTermsOfSets } from '../../src/math/topics/labels';
+import { densityClusters } from '../../src/math/topics/clusters';
 import { gaussian, mulberry32 } from '../../src/math/random';
 import { colourBy } from '../../src/map/colour-modes';
 import type { Paper } from '../../src/corpus/types';

@@ -4,16 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findABParams } from 'umap-js/dist/umap.js';
-import { exactCosineKnn, l2NormalizeRows } from '../../src/math/knn';
-import { knnRecall, NeighbourHeaps, nnDescentCosineKnn } from '../../src/math/nn-descent';
-import { cosineNeighbours, neighbourMethod } from '../../src/math/neighbours';
-import { fuzzySimplicialSet, membershipStrengths, smoothKnnDistances } from '../../src/math/fuzzy-graph';
-import { createSgdOptimizer, DEFAULT_SGD, defaultEpochs } from '../../src/math/umap-sgd';
-import { fastPow, powerTables } from '../../src/math/fast-pow';
-import { dotRows, rowDots, simdAvailable } from '../../src/math/row-dots';
-import { neighbourhoodPreservation, sampledNeighbourhoodPreservation } from '../../src/math/quality';
-import { createLayout, DEFAULT_LAYOUT_PARAMS, pcaInit } from '../../src/math/layout';
-import { centredDenseOperator, randomizedSVD } from '../../src/math/svd';
+import { exactCosineKnn, l2NormalizeRows } from '../../src/math/knn/knn';
+import { knnRecall, NeighbourHeaps, nnDescentCosineKnn } from '../../src/math/knn/nn-descent';
+import { cosineNeighbours, neighbourMethod } from '../../src/math/knn/neighbours';
+import { fuzzySimplicialSet, membershipStrengths, smoothKnnDistances } from '../../src/math/layout/fuzzy-graph';
+import { createSgdOptimizer, DEFAULT_SGD, defaultEpochs } from '../../src/math/layout/umap-sgd';
+import { fastPow, powerTables } from '../../src/math/layout/fast-pow';
+import { dotRows, rowDots, simdAvailable } from '../../src/math/knn/row-dots';
+import { neighbourhoodPreservation, sampledNeighbourhoodPreservation } from '../../scripts/lib/eval/quality';
+import { createLayout, DEFAULT_LAYOUT_PARAMS, pcaInit } from '../../src/math/layout/layout';
+import { centredDenseOperator, randomizedSVD } from '../../src/math/linalg/svd';
 import { gaussian, mulberry32 } from '../../src/math/random';
 import { syntheticEmbeddings } from '../../scripts/lib/synthetic-vectors';
 

@@ -9,8 +9,8 @@
  * common direction of all papers' means is removed from every token (it says only "this is an
  * abstract"). Stop words, punctuation, bare numbers and special tokens get zero vectors: they pool to nothing.
  */
-import { randomizedSVD, symmetricEigen, symmetricTopEigen } from '../../../src/math/svd';
-import { STOPWORDS } from '../../../src/math/stopwords';
+import { randomizedSVD, symmetricEigen, symmetricTopEigen } from '../../../src/math/linalg/svd';
+import { STOPWORDS } from '../../../src/math/text/stopwords';
 import { SPECIAL_TOKENS } from '../../../src/model/vocab';
 import { cooccurrence, csrOperator, prunedPpmi } from './ppmi';
 

@@ -3,7 +3,7 @@
  * within a window, positive PMI with context-distribution smoothing, each row's strongest entries
  * kept, and the top eigenvectors of the symmetric result (a truncated SVD of PPMI).
  */
-import type { LinearOperator } from '../../../src/math/svd';
+import type { LinearOperator } from '../../../src/math/linalg/svd';
 
 /**
  * Symmetric co-occurrence counts, dense V × V (float32: 34k tokens take 4.6 GB, and counting is

@@ -5,7 +5,7 @@
  */
 import { MapCache } from '../../../src/cache/maps';
 import { openPapermapDatabase } from '../../../src/cache/db';
-import { vectorLoss } from '../../../src/cache/vector-loss';
+import { vectorLoss } from '../../support/vector-loss';
 import { syntheticMapEntry } from '../../support/synthetic-map';
 
 export interface ProbeMap {

@@ -3,7 +3,7 @@
  * kNN label agreement asks whether a paper's nearest neighbours share its label; NMI and the adjusted
  * Rand index compare two partitions (found topics against labels) whatever their ids are.
  */
-import type { KnnGraph } from './knn';
+import type { KnnGraph } from '../../../src/math/knn/knn';
 
 export interface LabelAgreement {
   /** Mean over all points of the share of their k nearest neighbours with the same label. */

@@ -6,7 +6,7 @@
  * or else the years of its dated papers: "Daily Papers · Nov 20", "Diffusion · 2021–2024".
  * Pure: the build script and the tests share it.
  */
-import { paperTerms, topicTermsOfSets } from '../math/labels';
+import { paperTerms, topicTermsOfSets } from '../../../src/math/topics/labels';
 
 export interface PageFacts {
   /** The listing's heading as the page printed it ("Daily Papers"), or null. */

@@ -13,12 +13,12 @@
  *   which keeps each dispatch short enough for the GPU watchdog.
  * ./knn-plan.ts sizes the cuts and merges the parts' lists; ./knn-shader.ts is the WGSL of one step.
  */
-import type { KnnGraph } from '../math/knn';
-import { MAX_GPU_K, QUERY_TILE, mergePartLists, planKnn, roundUp, type KnnTuning, type PartLists } from './knn-plan';
-import { knnShader } from './knn-shader';
+import type { KnnGraph } from './knn';
+import { MAX_GPU_K, QUERY_TILE, mergePartLists, planKnn, roundUp, type KnnTuning, type PartLists } from './webgpu-plan';
+import { knnShader } from './webgpu-shader';
 
 // The pipeline worker reads MAX_GPU_K, and the browser test KnnTuning, from the search they call.
-export { MAX_GPU_K, type KnnTuning } from './knn-plan';
+export { MAX_GPU_K, type KnnTuning } from './webgpu-plan';
 
 /** Bytes per writeBuffer call when the vectors go up. */
 const UPLOAD_BYTES = 64 * 2 ** 20;

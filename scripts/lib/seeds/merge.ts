@@ -3,8 +3,8 @@
  * several pages becomes one entry with its metadata merged and every page it came from listed.
  */
 import type { ListingRecord } from './listing';
-import { paperId, titleKey } from './ids';
-import type { Paper } from './types';
+import { paperId, titleKey } from '../../../src/corpus/ids';
+import type { Paper } from '../../../src/corpus/types';
 
 export interface SourcedRecord {
   source: string;

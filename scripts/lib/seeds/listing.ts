@@ -7,7 +7,7 @@
  *  - "lines": no blank lines, titles and abstracts alternate line by line.
  * Both start with page chrome ("Get trending papers…", "Subscribe", a page date) that is not a paper.
  */
-import type { ListingLayout } from './types';
+import type { ListingLayout } from '../../../src/corpus/types';
 
 export interface ListingRecord {
   title: string;

@@ -1,9 +1,9 @@
 /** Builds the corpus asset from raw listing pages. Pure: the script and the tests share it. */
 import { parseListing } from './listing';
 import { mergeRecords, type SourcedRecord } from './merge';
-import { corpusHash, paperId } from './ids';
+import { corpusHash, paperId } from '../../../src/corpus/ids';
 import { nameSources, type PageFacts } from './source-names';
-import type { Corpus, CorpusSource, Paper } from './types';
+import type { Corpus, CorpusSource, Paper } from '../../../src/corpus/types';
 
 export interface RawPage {
   /** Page id, e.g. the file name without extension. */

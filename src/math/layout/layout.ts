@@ -6,10 +6,10 @@
  */
 import { findABParams } from 'umap-js/dist/umap.js';
 import { fuzzySimplicialSet } from './fuzzy-graph';
-import { gaussian, mulberry32 } from './random';
-import { centredDenseOperator, randomizedSVD } from './svd';
+import { gaussian, mulberry32 } from '../random';
+import { centredDenseOperator, randomizedSVD } from '../linalg/svd';
 import { createSgdOptimizer, DEFAULT_SGD, defaultEpochs } from './umap-sgd';
-import type { KnnGraph } from './knn';
+import type { KnnGraph } from '../knn/knn';
 
 export interface LayoutParams {
   nNeighbors: number;

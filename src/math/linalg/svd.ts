@@ -5,7 +5,7 @@
  *
  * Matrices are row-major Float64Arrays: an n × l block stores entry (i, j) at i * l + j.
  */
-import { gaussian, mulberry32 } from './random';
+import { gaussian, mulberry32 } from '../random';
 
 export interface LinearOperator {
   rows: number;

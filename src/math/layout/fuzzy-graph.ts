@@ -7,7 +7,7 @@
  * symmetric by fuzzy union, w = a + b − a·b, and stored as a list of edges in both directions,
  * sorted by their first point.
  */
-import type { KnnGraph } from './knn';
+import type { KnnGraph } from '../knn/knn';
 
 const SMOOTH_K_TOLERANCE = 1e-5;
 const MIN_K_DIST_SCALE = 1e-3;

@@ -5,7 +5,7 @@
  * corpora (software READMEs, notes) are full of these, and their link and badge text would otherwise
  * name topics.
  */
-import { LABEL_STOPWORDS } from './stopwords';
+import { LABEL_STOPWORDS } from '../text/stopwords';
 
 /** One paper's distinct candidate terms as written; title terms weigh more than body terms. */
 export interface PaperTerms {

@@ -3,7 +3,7 @@
  * search with d and k − 1 written in as constants: WGSL's private arrays, the per-row top-k lists,
  * need a size known when the shader compiles.
  */
-import { CANDIDATE_TILE, DIM_TILE, QUERY_TILE } from './knn-plan';
+import { CANDIDATE_TILE, DIM_TILE, QUERY_TILE } from './webgpu-plan';
 
 /**
  * One invocation per query row keeps that row's top-k of one part in private arrays. The workgroup

@@ -10,7 +10,7 @@
  */
 import type { KnnGraph } from './knn';
 import { rowDots, type RowDot } from './row-dots';
-import { gaussian, mulberry32 } from './random';
+import { gaussian, mulberry32 } from '../random';
 
 export interface NnDescentOptions {
   /** Random-projection trees; more gives better first candidates at a linear cost. */
