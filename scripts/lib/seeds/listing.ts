@@ -7,18 +7,10 @@
  *  - "lines": no blank lines, titles and abstracts alternate line by line.
  * Both start with page chrome ("Get trending papers…", "Subscribe", a page date) that is not a paper.
  */
-import type { ListingLayout } from '../../../src/corpus/types';
+import type { ListingLayout, Paper } from '../../../src/corpus/types';
 
-export interface ListingRecord {
-  title: string;
-  abstract: string;
-  authors: number | null;
-  organization: string | null;
-  dateText: string | null;
-  date: string | null;
-  year: number | null;
-  upvotes: number | null;
-}
+/** A paper as one page printed it (ids and sources are given when pages are merged). */
+export type ListingRecord = Pick<Paper, 'title' | 'abstract' | 'authors' | 'organization' | 'dateText' | 'date' | 'year' | 'upvotes'>;
 
 export interface ParsedListing {
   layout: ListingLayout;
