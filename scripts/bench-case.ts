@@ -16,7 +16,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { UMAP } from 'umap-js';
-import { buildGridIndex, selectInPolygon, selectInPolygonNaive } from '../src/math/geometry/lasso';
+import { buildGridIndex } from '../src/math/geometry/grid-index';
+import { selectInPolygon, selectInPolygonNaive } from '../src/math/geometry/polygon';
 import { createLayout, DEFAULT_LAYOUT_PARAMS } from '../src/math/layout/layout';
 import { cosineNeighbours } from '../src/math/knn/neighbours';
 import { gaussian, mulberry32 } from '../src/math/random';

@@ -4,7 +4,7 @@
  * picking buffer and read it back on each pointer move, stalling the page on a million points;
  * this looks at the few grid cells around the pointer.
  */
-import type { GridIndex } from '../math/geometry/lasso';
+import type { GridIndex } from '../math/geometry/grid-index';
 
 /**
  * The nearest point to (x, y) within `radius` (map units), or null. Points for which `shown(i)` is

@@ -9,7 +9,7 @@ import type { PlacedLabel } from './topic-labels';
 import { nearestPoint } from './hover';
 import { framePoints, type Framing, type Insets } from './free-area';
 import { PointAttributes, pixelRadius, pointStyle, scatterLayers, themeColours, type PointStyle, type ScatterData } from './scatter-layers';
-import { buildGridIndex, type GridIndex } from '../math/geometry/lasso';
+import { buildGridIndex, type GridIndex } from '../math/geometry/grid-index';
 
 export type { ScatterData } from './scatter-layers';
 

@@ -5,7 +5,7 @@
 import type { Corpus } from '../corpus/types';
 import { colourTopics, type MapEntry } from '../cache/maps';
 import { resolveIds, type SavedSelection, type SavedSelections } from '../cache/selections';
-import { selectInPolygon } from '../math/geometry/lasso';
+import { selectInPolygon } from '../math/geometry/polygon';
 import { paperTerms, sampledTopicTerms, type PaperTerms } from '../math/topics/labels';
 import { COLOUR_LEVEL, type TopicLevel } from '../math/topics/topics';
 import { paperText } from '../corpus/text';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildGridIndex, pointInPolygon, rectanglePolygon, selectInPolygon, selectInPolygonNaive } from '../../src/math/geometry/lasso';
+import { buildGridIndex } from '../../src/math/geometry/grid-index';
+import { pointInPolygon, rectanglePolygon, selectInPolygon, selectInPolygonNaive } from '../../src/math/geometry/polygon';
 import { gaussian, mulberry32 } from '../../src/math/random';
 
 describe('point in polygon', () => {

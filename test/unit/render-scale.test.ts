@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { nearestPoint } from '../../src/map/hover';
 import { pointStyle } from '../../src/map/scatter-layers';
-import { buildGridIndex } from '../../src/math/geometry/lasso';
+import { buildGridIndex } from '../../src/math/geometry/grid-index';
 import { NAMING_SAMPLE, sampleClasses, sampledTopicTerms, termSets, topicTermsOfSets } from '../../src/math/topics/labels';
 import { densityClusters } from '../../src/math/topics/clusters';
 import { gaussian, mulberry32 } from '../../src/math/random';

@@ -15,7 +15,7 @@
  * ./terms (prose only: no URLs, markup, numbers or LaTeX).
  */
 import { hasInnerCapital, paperTerms, type PaperTerms } from './terms';
-import { countTerms, rankCandidates, type Candidate, type Papers, type TermCounts } from './term-ranking';
+import { countTerms, rankCandidates, type Candidate, type TermCounts } from './term-ranking';
 
 export { extractTerms, paperTerms, type PaperTerms } from './terms';
 
@@ -100,7 +100,7 @@ export function topicTermsOfSets(sets: readonly (PaperTerms | string[])[], topic
     }
     return terms.map((t) => t.key);
   });
-  const shown = termsAsWritten(papers, topics, counts, new Set(chosen.flat()));
+  const shown = termsAsWritten(counts, new Set(chosen.flat()));
   return chosen.map((keys, topic) => {
     const terms = keys.map((key) => shown.get(key) ?? key);
     return { topic, size: counts.sizes[topic]!, terms, label: labelOf(terms) };
@@ -108,29 +108,34 @@ export function topicTermsOfSets(sets: readonly (PaperTerms | string[])[], topic
 }
 
 /**
- * How each of `keys` is shown: its most frequent written form, in lower case but for words
+ * How each of `names` (keys) is shown: its most frequent written form, in lower case but for words
  * capitalised in running text (see showTerm). Read only for the few keys that name topics.
  */
-function termsAsWritten(papers: Papers, topics: Int32Array, { termKeys, wordKeys }: TermCounts, keys: ReadonlySet<string>): Map<string, string> {
-  const words = new Set([...keys].flatMap((key) => wordKeys.get(key)!));
+function termsAsWritten({ terms, termKey, keys, keyIndex, keyWords, read, start, titleStart }: TermCounts, names: ReadonlySet<string>): Map<string, string> {
+  const named = new Uint8Array(keyWords.length);
+  const word = new Uint8Array(keyWords.length);
+  for (const key of names) {
+    const k = keyIndex.get(key)!;
+    named[k] = 1;
+    for (const w of keyWords[k]!) word[w] = 1;
+  }
   const forms = new Map<string, Map<string, number>>();
   const capitals = new Map<string, Map<string, number>>();
   const count = (counts: Map<string, Map<string, number>>, key: string, value: string) => {
     const values = counts.get(key) ?? counts.set(key, new Map()).get(key)!;
     values.set(value, (values.get(value) ?? 0) + 1);
   };
-  papers.forEach((paper, i) => {
-    if (topics[i]! < 0) return;
-    for (const [list, inTitle] of [[paper.body, false], [paper.title, true]] as const) {
-      for (const term of list) {
-        const { key } = termKeys.get(term)!;
-        if (keys.has(key)) count(forms, key, term.toLowerCase());
-        // A title capitalises every word: only capitals inside a word ("LLMs") tell anything there.
-        if (!term.includes(' ') && words.has(key) && (!inTitle || hasInnerCapital(term))) count(capitals, term.toLowerCase(), term);
-      }
+  for (let p = 0; p + 1 < start.length; p++) {
+    for (let o = start[p]!; o < start[p + 1]!; o++) {
+      const t = read[o]!, k = termKey[t]!;
+      if (!named[k] && !word[k]) continue;
+      const term = terms[t]!;
+      if (named[k]) count(forms, keys[k]!, term.toLowerCase());
+      // A title capitalises every word: only capitals inside a word ("LLMs") tell anything there.
+      if (word[k] && !term.includes(' ') && (o < titleStart[p]! || hasInnerCapital(term))) count(capitals, term.toLowerCase(), term);
     }
-  });
-  return new Map([...keys].map((key) => [key, showTerm(mostFrequent(forms.get(key)) ?? key, capitals)]));
+  }
+  return new Map([...names].map((key) => [key, showTerm(mostFrequent(forms.get(key)) ?? key, capitals)]));
 }
 
 /**

@@ -69,27 +69,32 @@ export interface Candidate {
   words: string[];
 }
 
-/** A term as counted: its key (lower case, singular, hyphens as spaces) and the keys of its words each as a term. */
-interface TermKey {
-  key: string;
-  wordKeys: string[];
-}
-
-/** What naming counts over the papers of every class ≥ 0. */
+/**
+ * What naming counts over the papers of every class ≥ 0. Terms and keys are numbered as first read,
+ * and everything after the reading counts in typed arrays by number: a map of 100,000 papers reads
+ * ten million terms, which string-keyed maps counted in a minute a level.
+ */
 export interface TermCounts {
   total: number;
   sizes: number[];
-  /** Per class: papers using each key, and the same weighted by where (a title counts TITLE_WEIGHT). */
-  inClass: Map<string, number>[];
-  weighted: Map<string, number>[];
-  /** Papers of all classes using each key. */
-  docFreq: Map<string, number>;
-  /** Papers of all classes using each word key to start a phrase ("activation" in "activation functions"). */
-  leadFreq: Map<string, number>;
-  /** Every term read, by how it was written. */
-  termKeys: Map<string, TermKey>;
-  /** The keys of each key's words, each as a term of its own. */
-  wordKeys: Map<string, string[]>;
+  /** Every term read, as written, and the number of its key (lower case, singular, hyphens as spaces). */
+  terms: string[];
+  termKey: Int32Array;
+  /** Every key, its number by text, and the keys of its words each as a term. */
+  keys: string[];
+  keyIndex: Map<string, number>;
+  keyWords: number[][];
+  /** Papers of all classes using each key; using each word key to start a phrase ("activation" in "activation functions"). */
+  docFreq: Int32Array;
+  leadFreq: Int32Array;
+  /** Per class: the keys its papers use, in how many papers, and the same weighted by where (a title counts TITLE_WEIGHT). */
+  classKeys: Int32Array[];
+  inClass: Int32Array[];
+  weighted: Int32Array[];
+  /** The terms of each counted paper as read (numbers), body then title: paper p's are `read[start[p]..start[p + 1])`, its title's from `titleStart[p]`. */
+  read: Int32Array;
+  start: Int32Array;
+  titleStart: Int32Array;
 }
 
 export type Papers = readonly PaperTerms[];
@@ -97,92 +102,150 @@ export type Papers = readonly PaperTerms[];
 /** Counts each term once per paper, by its key, over the papers of every class ≥ 0. */
 export function countTerms(papers: Papers, topics: Int32Array): TermCounts {
   const classCount = topics.reduce((m, t) => Math.max(m, t + 1), 0);
+  const counted = papers.flatMap((_, i) => (topics[i]! >= 0 ? [i] : []));
   // Singular forms come from the words seen, so every form of a term counts as one.
   const words = new Set<string>();
-  papers.forEach((p, i) => {
-    if (topics[i]! < 0) return;
-    for (const list of [p.title, p.body]) for (const term of list) if (!term.includes(' ')) words.add(term.toLowerCase());
-  });
+  for (const i of counted) for (const list of [papers[i]!.title, papers[i]!.body]) for (const term of list) if (!term.includes(' ')) words.add(term.toLowerCase());
   const singular = singularForms(words);
-  const termKeys = new Map<string, TermKey>();
-  const counts: TermCounts = {
-    total: 0,
-    sizes: new Array<number>(classCount).fill(0),
-    inClass: Array.from({ length: classCount }, () => new Map()),
-    weighted: Array.from({ length: classCount }, () => new Map()),
-    docFreq: new Map(),
-    leadFreq: new Map(),
-    termKeys,
-    wordKeys: new Map(),
-  };
-  const keyOf = (term: string): TermKey => {
-    let known = termKeys.get(term);
-    if (known === undefined) {
-      const key = termWords(term, singular).join(' ');
-      const parts = term.split(' ');
-      known = { key, wordKeys: parts.length === 1 ? [key] : parts.map((w) => keyOf(w).key) };
-      termKeys.set(term, known);
-      counts.wordKeys.set(key, known.wordKeys);
+
+  const keys: string[] = [];
+  const keyIndex = new Map<string, number>();
+  const keyWords: number[][] = [];
+  const keyNumber = (key: string): number => {
+    let k = keyIndex.get(key);
+    if (k === undefined) {
+      k = keys.push(key) - 1;
+      keyIndex.set(key, k);
     }
-    return known;
+    return k;
+  };
+  const terms: string[] = [];
+  const termIndex = new Map<string, number>();
+  const termKeys: number[] = [];
+  /** The keys of each term's words, each as a term (a phrase's leading word is counted from these). */
+  const termWordKeys: number[][] = [];
+  const termNumber = (term: string): number => {
+    let t = termIndex.get(term);
+    if (t === undefined) {
+      const parts = term.split(' ');
+      const wordKeys = parts.length === 1 ? null : parts.map((w) => termKeys[termNumber(w)]!);
+      // A phrase's key is its words' keys in a row.
+      const key = keyNumber(wordKeys ? wordKeys.map((w) => keys[w]).join(' ') : termWords(term, singular).join(' '));
+      t = terms.push(term) - 1;
+      termIndex.set(term, t);
+      termKeys[t] = key;
+      termWordKeys[t] = wordKeys ?? [key];
+      // Two ways of writing one key ("Kolmogorov-Arnold networks", "Kolmogorov Arnold networks"): the last read speaks for it.
+      keyWords[key] = termWordKeys[t]!;
+    }
+    return t;
   };
 
-  const weights = new Map<string, number>();
-  const leads = new Set<string>();
-  papers.forEach((paper, i) => {
-    const topic = topics[i]!;
-    if (topic < 0) return;
-    counts.sizes[topic]! += 1;
-    counts.total += 1;
-    weights.clear();
-    leads.clear();
-    for (const [list, weight] of [[paper.body, 1], [paper.title, TITLE_WEIGHT]] as const) {
-      for (const term of list) {
-        const { key, wordKeys } = keyOf(term);
-        weights.set(key, weight);
-        if (wordKeys.length === 2) leads.add(wordKeys[0]!);
+  // Every counted paper's terms as numbers, read once.
+  const start = new Int32Array(counted.length + 1);
+  const titleStart = new Int32Array(counted.length);
+  const read: number[] = [];
+  counted.forEach((i, p) => {
+    const paper = papers[i]!;
+    start[p] = read.length;
+    for (const term of paper.body) read.push(termNumber(term));
+    titleStart[p] = read.length;
+    for (const term of paper.title) read.push(termNumber(term));
+  });
+  start[counted.length] = read.length;
+  const termKey = Int32Array.from(termKeys);
+
+  const nKeys = keys.length;
+  const docFreq = new Int32Array(nKeys);
+  const leadFreq = new Int32Array(nKeys);
+  const sizes = new Array<number>(classCount).fill(0);
+  // Scratch by key: the last paper that used it (dedupes a paper's uses), its weight there, and the class's counts.
+  const seenIn = new Int32Array(nKeys).fill(-1);
+  const leadIn = new Int32Array(nKeys).fill(-1);
+  const weightIn = new Uint8Array(nKeys);
+  const classUses = new Int32Array(nKeys);
+  const classWeight = new Int32Array(nKeys);
+  const members: number[][] = Array.from({ length: classCount }, () => []);
+  counted.forEach((i, p) => members[topics[i]!]!.push(p));
+  const classKeys: Int32Array[] = [], inClass: Int32Array[] = [], weighted: Int32Array[] = [];
+  for (let c = 0; c < classCount; c++) {
+    const used: number[] = [];
+    for (const p of members[c]!) {
+      const distinct: number[] = [];
+      for (let o = start[p]!; o < start[p + 1]!; o++) {
+        const k = termKey[read[o]!]!;
+        const weight = o >= titleStart[p]! ? TITLE_WEIGHT : 1;
+        if (seenIn[k] !== p) {
+          seenIn[k] = p;
+          weightIn[k] = weight;
+          distinct.push(k);
+        } else if (weight > weightIn[k]!) weightIn[k] = weight;
+        const wordKeys = termWordKeys[read[o]!]!;
+        if (wordKeys.length === 2 && leadIn[wordKeys[0]!] !== p) {
+          leadIn[wordKeys[0]!] = p;
+          leadFreq[wordKeys[0]!]! += 1;
+        }
+      }
+      for (const k of distinct) {
+        if (classUses[k] === 0) used.push(k);
+        classUses[k]! += 1;
+        classWeight[k]! += weightIn[k]!;
+        docFreq[k]! += 1;
       }
     }
-    for (const lead of leads) counts.leadFreq.set(lead, (counts.leadFreq.get(lead) ?? 0) + 1);
-    const inClass = counts.inClass[topic]!, weighted = counts.weighted[topic]!;
-    for (const [key, weight] of weights) {
-      inClass.set(key, (inClass.get(key) ?? 0) + 1);
-      weighted.set(key, (weighted.get(key) ?? 0) + weight);
-      counts.docFreq.set(key, (counts.docFreq.get(key) ?? 0) + 1);
+    sizes[c] = members[c]!.length;
+    classKeys.push(Int32Array.from(used));
+    inClass.push(Int32Array.from(used, (k) => classUses[k]!));
+    weighted.push(Int32Array.from(used, (k) => classWeight[k]!));
+    for (const k of used) {
+      classUses[k] = 0;
+      classWeight[k] = 0;
     }
-  });
-  return counts;
+  }
+  return { total: counted.length, sizes, terms, termKey, keys, keyIndex, keyWords, docFreq, leadFreq, classKeys, inClass, weighted, read: Int32Array.from(read), start, titleStart };
 }
 
 /** Each class's distinctive terms, best first (at most CANDIDATES). */
-export function rankCandidates({ total, sizes, inClass, weighted, docFreq, leadFreq, wordKeys }: TermCounts): Candidate[][] {
-  const contained = containedTerms(docFreq);
+export function rankCandidates(counts: TermCounts): Candidate[][] {
+  const { total, sizes, keys, keyWords, docFreq, leadFreq, classKeys, inClass, weighted } = counts;
+  const contained = containedTerms(counts);
   // A term ending in a word that nearly always starts a longer phrase is a fragment of one ("graph
   // neural", "activation"), not a name.
-  const fragment = (words: string[]) => (leadFreq.get(words[words.length - 1]!) ?? 0) >= CONTAINED_SHARE * docFreq.get(words[words.length - 1]!)!;
+  const fragment = (words: number[]) => {
+    const last = words[words.length - 1]!;
+    return docFreq[last]! > 0 && leadFreq[last]! >= CONTAINED_SHARE * docFreq[last]!;
+  };
   const compared = sizes.filter((s) => s > 0).length > 1;
-  return inClass.map((counts, topic) => {
+  const uses = new Int32Array(keys.length);
+  const weak = new Int8Array(keys.length).fill(-1);
+  return classKeys.map((used, topic) => {
     const size = sizes[topic]!;
     const outside = total - size;
+    used.forEach((k, j) => (uses[k] = inClass[topic]![j]!));
     // How many times as common a key is inside the class as outside (smoothed, for keys never seen outside).
-    const lift = (key: string) => (counts.get(key) ?? 0) / size / (((docFreq.get(key) ?? 0) - (counts.get(key) ?? 0) + 0.5) / (outside + 1));
+    const lift = (k: number) => uses[k]! / size / ((docFreq[k]! - uses[k]! + 0.5) / (outside + 1));
     // A word can carry a name when it is not too general, and not common to the whole map unless
     // this class is where it is common.
-    const telling = (word: string) => !isWeakWord(word) && ((docFreq.get(word) ?? 0) < COMMON_SHARE * total || lift(word) >= 2 * MIN_LIFT);
+    const telling = (w: number) => {
+      if (weak[w] === -1) weak[w] = isWeakWord(keys[w]!) ? 1 : 0;
+      return weak[w] === 0 && (docFreq[w]! < COMMON_SHARE * total || lift(w) >= 2 * MIN_LIFT);
+    };
     const scored: Candidate[] = [];
-    for (const [key, n] of counts) {
+    used.forEach((k, j) => {
+      const n = inClass[topic]![j]!;
       // A term seen in a single paper says little about a whole topic.
-      if (n < Math.min(2, size) || contained.has(key) || fragment(wordKeys.get(key)!)) continue;
+      if (n < Math.min(2, size) || contained[k] || fragment(keyWords[k]!)) return;
       // Distinctive: the term, and at least one telling word of it on its own ("graph neural networks"
       // has "graph"; "deep neural networks", in a topic hardly more about depth than the rest, has none).
-      const carriers = wordKeys.get(key)!.filter(telling);
-      if (compared ? lift(key) < MIN_LIFT || !carriers.some((w) => lift(w) >= MIN_LIFT) : carriers.length === 0) continue;
-      const share = weighted[topic]!.get(key)! / (TITLE_WEIGHT * size);
+      const carriers = keyWords[k]!.filter(telling);
+      if (compared ? lift(k) < MIN_LIFT || !carriers.some((w) => lift(w) >= MIN_LIFT) : carriers.length === 0) return;
+      const share = weighted[topic]![j]! / (TITLE_WEIGHT * size);
       // A phrase of words, not a hyphenated word ("finite-width" is one adjective).
-      const phrase = wordKeys.get(key)!.length > 1;
-      const score = share * Math.log(1 + total / docFreq.get(key)!) * (phrase ? PHRASE_BONUS : 1);
-      scored.push({ key, score, words: key.split(' ') });
-    }
+      const phrase = keyWords[k]!.length > 1;
+      const score = share * Math.log(1 + total / docFreq[k]!) * (phrase ? PHRASE_BONUS : 1);
+      scored.push({ key: keys[k]!, score, words: keys[k]!.split(' ') });
+    });
+    for (const k of used) uses[k] = 0;
     return scored.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1)).slice(0, CANDIDATES);
   });
 }
@@ -190,20 +253,23 @@ export function rankCandidates({ total, sizes, inClass, weighted, docFreq, leadF
 /**
  * Keys that nearly always occur inside one longer key (in CONTAINED_SHARE of their papers or more):
  * "tangent kernel" inside "neural tangent kernel", "Kolmogorov-Arnold" inside "Kolmogorov-Arnold networks".
+ * Only keys in two papers or more can name a topic (unless a class has one paper), and only such a
+ * longer key can hold one of them, so the rest are not read.
  */
-function containedTerms(docFreq: ReadonlyMap<string, number>): Set<string> {
-  const insideLonger = new Map<string, number>();
-  for (const [key, df] of docFreq) {
+function containedTerms({ keys, keyIndex, docFreq, sizes }: TermCounts): Uint8Array {
+  const least = sizes.some((s) => s === 1) ? 1 : 2;
+  const insideLonger = new Int32Array(keys.length);
+  keys.forEach((key, k) => {
+    const df = docFreq[k]!;
+    if (df < least || !key.includes(' ')) return;
     const words = key.split(' ');
     for (let from = 0; from < words.length; from++) {
       for (let to = from + 1; to <= words.length; to++) {
         if (to - from === words.length) continue;
-        const part = words.slice(from, to).join(' ');
-        if (docFreq.has(part)) insideLonger.set(part, Math.max(insideLonger.get(part) ?? 0, df));
+        const part = keyIndex.get(words.slice(from, to).join(' '));
+        if (part !== undefined && docFreq[part]! > 0) insideLonger[part] = Math.max(insideLonger[part]!, df);
       }
     }
-  }
-  const contained = new Set<string>();
-  for (const [part, df] of insideLonger) if (df >= CONTAINED_SHARE * docFreq.get(part)!) contained.add(part);
-  return contained;
+  });
+  return Uint8Array.from(insideLonger, (df, k) => (df > 0 && df >= CONTAINED_SHARE * docFreq[k]! ? 1 : 0));
 }
