@@ -31,13 +31,15 @@ const RECIPE_SOURCES = [
   'scripts/lib/arxiv.ts',
   'scripts/lib/model/wordpiece.ts',
   'src/model/wordpiece.ts',
+  'src/model/pretokenize.ts',
+  'src/model/vocab-trie.ts',
   'scripts/lib/model/ppmi.ts',
   'scripts/lib/model/fit.ts',
   'scripts/lib/model/onnx.ts',
   'scripts/lib/model/hf-files.ts',
-  'src/math/svd.ts',
+  'src/math/linalg/svd.ts',
   'src/math/random.ts',
-  'src/math/stopwords.ts',
+  'src/math/text/stopwords.ts',
   'src/model/vocab.ts',
 ];
 const MODEL_FILES = ['onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json'];

@@ -67,7 +67,7 @@ export interface PapermapState {
 export interface PapermapApi {
   ready: Promise<void>;
   state(): PapermapState;
-  /** Paper ids with their map coordinates (centred on 0, the longer side 100 units wide: see map/normalise.ts), in corpus order. */
+  /** Paper ids with their map coordinates (centred on 0, the longer side 100 units wide: see math/geometry/normalise.ts), in corpus order. */
   points(): { id: string; x: number; y: number }[];
   /** Where a paper is on screen (CSS pixels, page coordinates), or null. */
   screenPosition(id: string): [number, number] | null;

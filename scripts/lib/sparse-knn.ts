@@ -1,7 +1,7 @@
 /**
  * Exact cosine kNN of sparse unit rows (TF-IDF) through an inverted index: each row's similarities
  * are accumulated over the posting lists of its own terms only, so 30,000 abstracts take seconds where
- * a dense 30,000 × 8,192 product would take hours. Same output as exactCosineKnn (src/math/knn.ts):
+ * a dense 30,000 × 8,192 product would take hours. Same output as exactCosineKnn (src/math/knn/knn.ts):
  * the point itself first at distance 0, then the k − 1 nearest by 1 − cosine, ties to the lower index.
  */
 import type { KnnGraph } from '../../src/math/knn/knn';

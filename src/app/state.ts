@@ -30,7 +30,7 @@ export function sourceOf(stored: StoredCorpus): MapSource {
 
 export class AppState {
   corpus: Corpus | null = null;
-  /** The map shown (coordinates normalised, see map/normalise.ts); null before the first one. */
+  /** The map shown (coordinates normalised, see math/geometry/normalise.ts); null before the first one. */
   entry: MapEntry | null = null;
   /** What the corpus file gave besides text (vectors, positions), or null. */
   given: GivenGeometry | null = null;

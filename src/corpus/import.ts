@@ -84,7 +84,7 @@ export interface ImportResult {
   corpus: Corpus;
   /** n × dims, L2-normalised (cosine similarity does not depend on length, the pipeline expects unit vectors). */
   vectors: { data: Float32Array; dims: number } | null;
-  /** n × 2 positions from the file's x and y columns, normalised (see map/normalise.ts) before float32 loses digits. */
+  /** n × 2 positions from the file's x and y columns, normalised (see math/geometry/normalise.ts) before float32 loses digits. */
   coords: Float32Array | null;
   warnings: string[];
 }

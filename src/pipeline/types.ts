@@ -15,7 +15,7 @@ export type DevicePreference = 'auto' | Device;
 export type Stage = 'model' | 'embed' | 'fit' | 'knn' | 'layout' | 'topics';
 export const STAGES: readonly Stage[] = ['model', 'embed', 'fit', 'knn', 'layout', 'topics'];
 
-/** How a map's kNN graph was found: on the CPU (exact or NN-descent, see src/math/neighbours.ts) or exact on the GPU. */
+/** How a map's kNN graph was found: on the CPU (exact or NN-descent, see src/math/knn/neighbours.ts) or exact on the GPU. */
 export type NeighbourMethodUsed = NeighbourMethod | 'webgpu';
 
 export interface PipelineParams extends LayoutParams {
@@ -82,7 +82,7 @@ export interface PipelineResult {
   corpusFit?: CorpusFit | null;
   /** n × 2 layout positions. */
   coords: Float32Array;
-  /** Topics, coarse to fine (see src/math/topics.ts); COLOUR_LEVEL colours the map. */
+  /** Topics, coarse to fine (see src/math/topics/topics.ts); COLOUR_LEVEL colours the map. */
   levels: TopicLevel[];
   /**
    * The device chosen for the run: the model ran there, except a static model's lookup (in JS on the

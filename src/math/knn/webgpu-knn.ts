@@ -11,7 +11,7 @@
  *   few hundred rows still spreads over many workgroups; the host merges the parts' lists. A part
  *   is swept in steps (one dispatch each) that resume from the lists left in the output buffer,
  *   which keeps each dispatch short enough for the GPU watchdog.
- * ./knn-plan.ts sizes the cuts and merges the parts' lists; ./knn-shader.ts is the WGSL of one step.
+ * ./webgpu-plan.ts sizes the cuts and merges the parts' lists; ./webgpu-shader.ts is the WGSL of one step.
  */
 import type { KnnGraph } from './knn';
 import { MAX_GPU_K, QUERY_TILE, mergePartLists, planKnn, roundUp, type KnnTuning, type PartLists } from './webgpu-plan';

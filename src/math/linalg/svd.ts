@@ -24,21 +24,30 @@ export interface TruncatedSVD {
   s: Float64Array;
 }
 
-/** Orthonormalises the columns of an n × l block in place (modified Gram–Schmidt). */
+/**
+ * Orthonormalises the columns of an n × l block in place (modified Gram–Schmidt). The columns are
+ * copied out to be contiguous first: walking a row-major column strides through memory, which made
+ * this most of a corpus fit's time at 100,000 papers. Same operations in the same order, same result.
+ */
 export function orthonormalizeColumns(a: Float64Array, n: number, l: number): void {
+  const t = new Float64Array(n * l);
+  for (let i = 0; i < n; i++) for (let j = 0; j < l; j++) t[j * n + i] = a[i * l + j]!;
   for (let j = 0; j < l; j++) {
+    const cj = t.subarray(j * n, (j + 1) * n);
     for (let p = 0; p < j; p++) {
+      const cp = t.subarray(p * n, (p + 1) * n);
       let dot = 0;
-      for (let i = 0; i < n; i++) dot += a[i * l + j]! * a[i * l + p]!;
-      for (let i = 0; i < n; i++) a[i * l + j]! -= dot * a[i * l + p]!;
+      for (let i = 0; i < n; i++) dot += cj[i]! * cp[i]!;
+      for (let i = 0; i < n; i++) cj[i]! -= dot * cp[i]!;
     }
     let norm = 0;
-    for (let i = 0; i < n; i++) norm += a[i * l + j]! ** 2;
+    for (let i = 0; i < n; i++) norm += cj[i]! ** 2;
     norm = Math.sqrt(norm);
     // A column that collapsed (rank-deficient input) becomes zero rather than noise.
     const inv = norm > 1e-12 ? 1 / norm : 0;
-    for (let i = 0; i < n; i++) a[i * l + j]! *= inv;
+    for (let i = 0; i < n; i++) cj[i]! *= inv;
   }
+  for (let i = 0; i < n; i++) for (let j = 0; j < l; j++) a[i * l + j] = t[j * n + i]!;
 }
 
 /** Eigen-decomposition of a symmetric n × n matrix by cyclic Jacobi rotations; eigenvalues descending. */
