@@ -174,11 +174,6 @@ export class App {
     await this.builder.open(source, t0);
   }
 
-  /** Opens a paper's details (null closes them). */
-  openPaper(index: number | null): void {
-    this.papers.open(index);
-  }
-
   /** The map of `source` becomes the one shown, and is drawn. */
   private async present(source: MapSource, modelId: string, entry: MapEntry): Promise<void> {
     this.commit(source, modelId);
