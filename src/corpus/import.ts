@@ -242,6 +242,9 @@ function dedupe(candidates: Candidate[], idsFromFile: boolean, rowsNamed: (i: nu
   return kept;
 }
 
+/** How far from 1 a vector's length may be and still count as unit: a few float32 roundings of its entries. */
+const UNIT_TOLERANCE = 1e-6;
+
 function readVectors(kept: Candidate[], rows: Record<string, unknown>[], column: string, rowsNamed: (i: number[]) => string): ImportResult['vectors'] {
   let data: Float32Array | null = null;
   let dims = 0;
@@ -263,7 +266,10 @@ function readVectors(kept: Candidate[], rows: Record<string, unknown>[], column:
     const largest = vector.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     if (largest === 0) throw new ImportError(`The embedding in ${rowsNamed([index])} is all zeros, so it has no direction to compare.`);
     const norm = Math.sqrt(vector.reduce((sum, v) => sum + (v / largest) ** 2, 0));
-    for (let d = 0; d < dims; d++) data[k * dims + d] = vector[d]! / largest / norm;
+    // A vector already of unit length (to float32's precision) is kept as written, so a map exported
+    // with its vectors comes back bit for bit.
+    const unit = Math.abs(norm * largest - 1) <= UNIT_TOLERANCE;
+    for (let d = 0; d < dims; d++) data[k * dims + d] = unit ? vector[d]! : vector[d]! / largest / norm;
   });
   return { data: data!, dims };
 }

@@ -9,6 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { buildImport, guessColumns, ImportError, type ImportResult, type ParsedTable } from '../../src/corpus/import';
 import { readTable } from '../../src/corpus/import-read';
 import { binaryFormat } from '../../src/corpus/import-binary';
+import type { Paper } from '../../src/corpus/types';
+import { normaliseCoords } from '../../src/math/geometry/normalise';
+import { mapColumns, toParquet } from '../../src/selection/export-parquet';
+import { syntheticMapEntry } from '../support/synthetic-map';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/columnar/${name}`, import.meta.url)));
 
@@ -97,5 +101,30 @@ describe('columnar imports', () => {
     expect(await failure(buildImport(empty, guessColumns(empty.columns)))).toBe('The file has no papers in it.');
     const nulls = await read(fixture('null-texts.parquet'), 'null-texts.parquet');
     expect(await failure(buildImport(nulls, guessColumns(nulls.columns)))).toBe('None of the 12 rows has both a title (column "title") and a text (column "abstract"), so there is nothing to map.');
+  });
+});
+
+describe('Parquet export, imported again', () => {
+  it('round-trips ids, fields, positions and vectors exactly', async () => {
+    const n = 300, dims = 16;
+    // The map shown (and exported) holds normalised positions, as the app does.
+    const raw = syntheticMapEntry(n, dims, { seed: 3 });
+    const entry = { ...raw, coords: normaliseCoords(raw.coords).coords };
+    const papers: Paper[] = Array.from({ length: n }, (_, i) => ({
+      id: `paper-${i}`, title: `Title number ${i}`, abstract: `The abstract of paper ${i}, about topic ${i % 7}.`,
+      authors: i % 5 === 0 ? null : i % 9, organization: null, dateText: i % 4 === 0 ? null : '2024-03-0' + ((i % 9) + 1), date: i % 4 === 0 ? null : '2024-03-0' + ((i % 9) + 1), year: i % 4 === 0 ? null : 2024,
+      upvotes: i % 3 === 0 ? null : i, sources: ['file'], label: i % 2 === 0 ? 'even' : 'odd',
+    }));
+    const all = Array.from({ length: n }, (_, i) => i);
+    const bytes = await toParquet(mapColumns(papers, entry, all), { data: entry.embeddings, dims, indices: all });
+    const table = await read(bytes, 'papermap-export.parquet');
+    const { corpus, coords, vectors } = await buildImport(table, guessColumns(table.columns));
+
+    expect(corpus.papers.map((p) => [p.id, p.title, p.abstract, p.authors, p.year, p.upvotes, p.label])).toEqual(papers.map((p) => [p.id, p.title, p.abstract, p.authors, p.year, p.upvotes, p.label]));
+    // Positions come back as written: normalising a file's positions on import leaves normalised ones as they are.
+    expect(coords).toEqual(entry.coords);
+    expect(vectors!.dims).toBe(dims);
+    // Unit vectors (as the app's are) are kept as written.
+    expect(vectors!.data).toEqual(entry.embeddings);
   });
 });
