@@ -87,5 +87,7 @@ export class PaperController {
     const paper = corpus.papers[index]!;
     const pages = new Map(corpus.sources.map((s) => [s.id, s.name]));
     this.details.show(paper, topic.label, topic.colour, neighbours, paper.sources.map((id) => pages.get(id) ?? id));
+    // The details open over the map: the paper they are about stays in sight.
+    this.map.reveal(index);
   }
 }

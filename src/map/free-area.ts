@@ -52,6 +52,30 @@ export function panelInsets(map: HTMLElement): Insets {
   return coveredInsets(rects, box.width, box.height);
 }
 
+/**
+ * The insets to keep points out of: what the panels cover, unless they leave less than a quarter of a
+ * direction (then points are better behind a panel than squeezed into a sliver).
+ */
+function usableInsets(covered: Insets, width: number, height: number): Insets {
+  const [left, right] = covered.left + covered.right > width * 0.75 ? [0, 0] : [covered.left, covered.right];
+  const [top, bottom] = covered.top + covered.bottom > height * 0.75 ? [0, 0] : [covered.top, covered.bottom];
+  return { top, right, bottom, left };
+}
+
+/** The narrowest free band (pixels) a point is moved into: one point needs less room than a framing. */
+const REVEAL_MIN_BAND = 40;
+
+/**
+ * How far to move the view (in pixels, the way the point must travel reversed) so that a point at
+ * (x, y) of a width × height map lies in the free area, FIT_MARGIN inside it; [0, 0] when it already
+ * does, or when the panels leave no band to move it into. The paper just opened stays in sight when
+ * its details open over it (on a phone, above the sheet they fill).
+ */
+export function revealShift(x: number, y: number, width: number, height: number, covered: Insets): [number, number] {
+  const shift = (at: number, from: number, to: number) => (to - from < REVEAL_MIN_BAND ? 0 : at < from ? at - from : at > to ? at - to : 0);
+  return [shift(x, covered.left + FIT_MARGIN, width - covered.right - FIT_MARGIN), shift(y, covered.top + FIT_MARGIN, height - covered.bottom - FIT_MARGIN)];
+}
+
 /** Pixels kept clear around the framed points, beyond what the panels cover. */
 const FIT_MARGIN = 16;
 
@@ -79,10 +103,7 @@ export function framePoints(coords: Float32Array, indices: ArrayLike<number> | n
   // A single point or a tight group still gets some context around it.
   const spanX = Math.max(maxX - minX, 0.5);
   const spanY = Math.max(maxY - minY, 0.5);
-  // The free area: what the panels leave, unless they leave less than a quarter of a direction (then
-  // the points are better behind a panel than squeezed into a sliver).
-  const [left, right] = covered.left + covered.right > width * 0.75 ? [0, 0] : [covered.left, covered.right];
-  const [top, bottom] = covered.top + covered.bottom > height * 0.75 ? [0, 0] : [covered.top, covered.bottom];
+  const { left, right, top, bottom } = usableInsets(covered, width, height);
   const freeWidth = Math.max(1, width - left - right - 2 * FIT_MARGIN);
   const freeHeight = Math.max(1, height - top - bottom - 2 * FIT_MARGIN);
   const zoom = Math.log2(Math.min(freeWidth / spanX, freeHeight / spanY));

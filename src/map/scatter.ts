@@ -7,7 +7,7 @@
 import { Deck, OrthographicView, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
 import type { PlacedLabel } from './topic-labels';
 import { nearestPoint } from './hover';
-import { framePoints, type Framing, type Insets } from './free-area';
+import { framePoints, revealShift, type Framing, type Insets } from './free-area';
 import { PointAttributes, pixelRadius, pointStyle, scatterLayers, themeColours, type PointStyle, type ScatterData } from './scatter-layers';
 import { buildGridIndex, type GridIndex } from '../math/geometry/grid-index';
 
@@ -225,6 +225,17 @@ export class ScatterMap {
     this.viewState = { target: [frame.centre[0], frame.centre[1], 0], zoom: frame.zoom, minZoom: frame.zoom - 2, maxZoom: frame.zoom + 8 };
     this.deck.setProps({ viewState: this.viewState });
     this.callbacks.onView();
+  }
+
+  /** Pans, without zooming, just enough that point `index` is not under a panel. */
+  reveal(index: number): void {
+    const at = this.screenPosition(index);
+    if (!at) return;
+    const covered = this.callbacks.covered?.() ?? { top: 0, right: 0, bottom: 0, left: 0 };
+    const [dx, dy] = revealShift(at[0], at[1], this.container.clientWidth, this.container.clientHeight, covered);
+    if (dx === 0 && dy === 0) return;
+    const { target, zoom } = this.view();
+    this.moveTo([target[0] + dx / 2 ** zoom, target[1] + dy / 2 ** zoom], zoom);
   }
 
   /** Back to the whole map, framed in the area the panels leave free now (the Fit button). */

@@ -168,5 +168,41 @@ for (const [name, context] of [
       await check();
       expect(await page.evaluate(() => window.papermap.view())).toEqual(fitted);
     });
+
+    it(phone ? 'a paper clicked where its details open leaves the view as it is: the sheet leaves no band to move it into' : 'a paper clicked where its details then open stays in sight: the map pans, without zooming, to show it', async () => {
+      await arrange(page, { maps: false, results: false, selection: false, details: false, legend: !phone, progress: false }, ids);
+      await page.locator('#toolbar .fit').click();
+      await frames(page);
+      // Where the details will open (right on a desktop, the lower part on a phone), the point nearest the far corner.
+      const target = await page.evaluate(({ w, h }) => {
+        const corner: [number, number] = [w - 20, h - 120];
+        let best: { id: string; d: number } | null = null;
+        for (const p of window.papermap.points()) {
+          const [x, y] = window.papermap.screenPosition(p.id)!;
+          const d = Math.hypot(x - corner[0], y - corner[1]);
+          if (!best || d < best.d) best = { id: p.id, d };
+        }
+        return best!.id;
+      }, { w: width, h: height });
+      const before = await page.evaluate(() => window.papermap.view());
+      const at = (await page.evaluate((id) => window.papermap.screenPosition(id), target))!;
+      await page.mouse.click(at[0], at[1]);
+      await expect.poll(() => open(page, 'details')).toBe(true);
+      await frames(page);
+      const after = await page.evaluate(() => window.papermap.view());
+      if (phone) {
+        // The top bar, legend and chip reach y = 200 and the sheet starts at 216: no room, no jump.
+        expect(after).toEqual(before);
+      } else {
+        const details = (await boxes(page)).details!;
+        const now = (await page.evaluate((id) => window.papermap.screenPosition(id), target))!;
+        const under = now[0] > details[0] && now[0] < details[2] && now[1] > details[1] && now[1] < details[3];
+        expect(under, `the paper at ${now} is under its details ${details}`).toBe(false);
+        expect(now[0] >= 0 && now[0] <= width && now[1] >= 0 && now[1] <= height).toBe(true);
+        expect(after.zoom).toBe(before.zoom);
+      }
+      expect(await page.evaluate(() => window.papermap.state().selected)).toEqual([]);
+      await page.keyboard.press('Escape');
+    });
   });
 }

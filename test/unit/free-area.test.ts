@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coveredInsets, framePoints, type Insets, type Rect } from '../../src/map/free-area';
+import { coveredInsets, framePoints, revealShift, type Insets, type Rect } from '../../src/map/free-area';
 
 describe('coveredInsets', () => {
   const [W, H] = [1280, 800];
@@ -59,5 +59,27 @@ describe('framePoints', () => {
     expect(2 ** one.zoom).toBeCloseTo(568 / 0.5, 10);
     expect(framePoints(box, [], 1000, 600, none)).toBeNull();
     expect(framePoints(new Float32Array(0), null, 1000, 600, none)).toBeNull();
+  });
+});
+
+describe('revealShift', () => {
+  const details: Insets = { top: 70, right: 430, bottom: 0, left: 0 };
+
+  it('leaves a point in the free area where it is', () => {
+    expect(revealShift(400, 300, 1280, 800, details)).toEqual([0, 0]);
+    expect(revealShift(1280 - 430 - 16, 70 + 16, 1280, 800, details)).toEqual([0, 0]);
+  });
+
+  it('moves a point under a panel just inside the free area, 16 px from its edge', () => {
+    // At x = 1000 under a 430-px right panel: the view moves 1000 − (1280 − 430 − 16) = 166 px right.
+    expect(revealShift(1000, 300, 1280, 800, details)).toEqual([166, 0]);
+    expect(revealShift(400, 20, 1280, 800, details)).toEqual([0, 20 - 86]);
+    expect(revealShift(1270, 790, 1280, 800, { top: 0, right: 430, bottom: 60, left: 0 })).toEqual([1270 - 834, 790 - 724]);
+  });
+
+  it('on a phone, moves the point above the sheet the details fill, but not into a sliver', () => {
+    // A 156-px band between the top bar (70) and the sheet (from 216): the point goes to its bottom edge.
+    expect(revealShift(300, 650, 390, 844, { top: 70, right: 0, bottom: 628, left: 0 })).toEqual([0, 650 - 200]);
+    expect(revealShift(200, 400, 390, 844, { top: 0, right: 0, bottom: 0, left: 350 })).toEqual([0, 0]);
   });
 });
