@@ -74,9 +74,9 @@ export class PaperController {
     if (!corpus || !entry) return;
     const moved = this.focus !== index;
     this.focus = index;
-    this.changed(moved);
     if (index === null) {
       this.details.hide();
+      this.changed(moved);
       return;
     }
     const topic = this.state.topicOf(index);
@@ -87,7 +87,9 @@ export class PaperController {
     const paper = corpus.papers[index]!;
     const pages = new Map(corpus.sources.map((s) => [s.id, s.name]));
     this.details.show(paper, topic.label, topic.colour, neighbours, paper.sources.map((id) => pages.get(id) ?? id));
-    // The details open over the map: the paper they are about stays in sight.
+    // The details open over the map: the paper they are about stays in sight (before the step is
+    // recorded, so the address holds the view the user sees).
     this.map.reveal(index);
+    this.changed(moved);
   }
 }
