@@ -77,13 +77,18 @@ export class App {
       },
     });
     this.labels = new LabelController(this.map);
-    this.search = new SearchController(this.state, { flyTo: (index) => this.papers.flyTo(index), changed: () => this.url.write('replace') });
+    this.search = new SearchController(this.state, {
+      flyTo: (index) => this.papers.flyTo(index),
+      changed: () => {
+        this.url.write('replace');
+        this.colours.searchChanged();
+      },
+    });
     this.papers = new PaperController(this.state, this.map, (moved) => {
       this.colours.recolour();
       if (moved) this.url.write('push');
     });
     this.colours = new ColourController(this.state, this.map, { search: () => this.search.current, focus: () => this.papers.focus, changed: () => this.url.write('push') });
-    this.search.colours = this.colours;
     this.sources = new Sources(this.state, () => this.corpora);
     this.builder = new MapBuilder(this.state, this.url.launch, this.sources, this.progress, {
       present: (source, modelId, entry) => this.present(source, modelId, entry),

@@ -73,10 +73,6 @@ export class MapBuilder {
     return this.build(source, this.state.modelId, this.state.entry.key);
   }
 
-  cancel(): void {
-    this.run?.cancel();
-  }
-
   /**
    * Shows the deploy's prebuilt map of this corpus and model, if it ships one (see cache/prebuilt.ts),
    * and keeps it in the cache: nothing is computed. False when there is none (the browser builds it).

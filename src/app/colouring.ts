@@ -66,6 +66,12 @@ export class ColourController {
     this.showLegend();
   }
 
+  /** The search changed: colours by search score are computed again, other modes only fade the misses. */
+  searchChanged(): void {
+    if (this.mode === 'search') this.refresh();
+    else this.recolour();
+  }
+
   /**
    * Colours the map in the colour mode; papers outside the search hits or the selection fade back,
    * and papers of hidden legend categories are not drawn.

@@ -13,7 +13,6 @@ import { QueryEmbedder } from '../search/query-client';
 import { meaningRank } from '../search/semantic';
 import { MAX_ROWS, SearchBox, type SearchMode } from '../ui/search-box';
 import { fileGeometry } from '../pipeline/types';
-import type { ColourController } from './colouring';
 import { assetUrl, type AppState } from './state';
 
 /** Search by meaning highlights this many nearest papers. */
@@ -35,7 +34,7 @@ export interface SearchState {
 export interface SearchContext {
   /** Centres the map on a paper and opens it. */
   flyTo(index: number): void;
-  /** The search changed (the URL is replaced, not pushed: typing is not a series of steps). */
+  /** The search changed (the URL is replaced, not pushed: typing is not a series of steps; the map recolours). */
   changed(): void;
 }
 
@@ -51,8 +50,6 @@ export class SearchController {
     open: (index) => this.context.flyTo(index),
     selectAll: () => this.state.selection?.selection.apply(this.current?.hits.map((h) => h.index) ?? [], 'replace'),
   });
-  /** Set by the composition root (the colours depend on the search and the search recolours). */
-  colours!: ColourController;
 
   constructor(
     private readonly state: AppState,
@@ -87,8 +84,6 @@ export class SearchController {
     if (query.trim() === '') {
       this.current = null;
       this.context.changed();
-      if (this.colours.mode === 'search') this.colours.setMode('search');
-      this.colours.recolour();
       this.box.show({ total: 0, rows: [], message: null });
       return;
     }
@@ -130,8 +125,6 @@ export class SearchController {
     if (token !== this.token) return;
     this.current = { query, mode, hits, message, compared };
     this.context.changed();
-    if (this.colours.mode === 'search') this.colours.refresh();
-    else this.colours.recolour();
     const { topics } = colourTopics(entry);
     this.box.show({
       total: hits.length,
