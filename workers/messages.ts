@@ -5,6 +5,9 @@
  */
 import type { DevicePreference, DeviceChoice, GivenGeometry, PartialEmbedding, PipelineParams, PipelineResult, SimulatedFault, Stage } from '../src/pipeline/types';
 import type { ColumnMap, ImportColumns, ImportResult } from '../src/corpus/import';
+import type { CorpusFitOptions } from '../src/model/corpus-fit';
+import type { TermTable } from '../src/math/topics/term-table';
+import type { CorpusWords } from './text-side';
 
 /** Page -> pipeline worker. */
 export interface RunRequest {
@@ -29,6 +32,8 @@ export type WorkerMessage =
   | { type: 'device'; choice: DeviceChoice }
   | { type: 'progress'; stage: Stage; done: number; total: number; /** What is counted, when not the stage's usual unit. */ unit?: string }
   | { type: 'stage-done'; stage: Stage; ms: number }
+  /** Where a stage's work was done, when not where the stage's time was spent (shown beside its time). */
+  | { type: 'stage-note'; stage: Stage; text: string }
   /** A stage that had nothing to do for this map, and why (shown struck through). */
   | { type: 'stage-skipped'; stage: Stage; reason: string }
   /** An intermediate layout (n × 2), so the map appears early and refines. */
@@ -44,6 +49,17 @@ export function resultTransfer(result: PipelineResult): Transferable[] {
   const packed = quantised ? [quantised.codes.buffer, quantised.scales.buffer, quantised.centre.buffer] : [];
   return [result.embeddings.buffer, result.coords.buffer, ...result.levels.map((l) => l.topics.buffer), ...packed] as Transferable[];
 }
+
+// ─── The text side of a run (pipeline worker <-> workers/text.worker.ts) ─────────────────────────────
+
+/** Pipeline worker -> text worker: the texts and the fit first, then every paper's terms (answered in that order). */
+export type TextRequest = { type: 'fit'; id: number; texts: string[]; options: CorpusFitOptions | null; /** Fault injection: the worker dies instead. */ crash: boolean } | { type: 'terms'; id: number };
+
+/** Text worker -> pipeline worker. */
+export type TextMessage =
+  | { type: 'fit'; id: number; words: CorpusWords | null }
+  | { type: 'terms'; id: number; table: TermTable }
+  | { type: 'error'; id: number; message: string };
 
 /** Page -> query worker: embed one search query with the map's model. */
 export interface QueryRequest {

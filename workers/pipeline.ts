@@ -9,8 +9,9 @@ import { cosineNeighbours, neighbourMethod } from '../src/math/knn/neighbours';
 import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/math/knn/webgpu-knn';
 import type { KnnGraph } from '../src/math/knn/knn';
 import { topicLevels } from '../src/math/topics/topics';
+import { textSideInThisThread, type OpenTextSide, type TextSide } from './text-side';
 import { quantiseRows } from '../src/cache/quantise';
-import { blendWithFit, fitCorpus, DEFAULT_CORPUS_FIT, type CorpusFit, type CorpusFitHint } from '../src/model/corpus-fit';
+import { blendParts, withModel, DEFAULT_CORPUS_FIT, type CorpusFit, type CorpusFitHint, type CorpusFitOptions } from '../src/model/corpus-fit';
 import { chooseDevice, probeAdapter } from './device';
 import { Embedder, GpuFailure } from './embed';
 import { fileGeometry, type Device, type DeviceChoice, type NeighbourMethodUsed, type PipelineResult, type Stage } from '../src/pipeline/types';
@@ -75,8 +76,11 @@ async function decideDevice(request: RunRequest, needed: boolean): Promise<Devic
   return chooseDevice(request.device, request.device === 'wasm' ? null : await probeAdapter());
 }
 
-/** Loads the model on the chosen device and embeds every text (continuing a resumed run). */
-async function embedTexts(request: RunRequest, choice: DeviceChoice, emit: Emit, timed: Timed, warnings: string[]): Promise<{ vectors: Float32Array; dims: number; device: Device; embeddedOn: Device | 'cpu'; fitHint: CorpusFitHint | null }> {
+/**
+ * Loads the model on the chosen device and embeds every text (continuing a resumed run). Once the
+ * model says whether it takes a corpus fit, `startText` starts the text side, which fits beside the embedding.
+ */
+async function embedTexts(request: RunRequest, choice: DeviceChoice, emit: Emit, timed: Timed, warnings: string[], startText: (hint: CorpusFitHint | null) => void): Promise<{ vectors: Float32Array; dims: number; device: Device; embeddedOn: Device | 'cpu'; fitHint: CorpusFitHint | null }> {
   const n = request.texts.length;
   emit({ type: 'device', choice });
 
@@ -92,6 +96,7 @@ async function embedTexts(request: RunRequest, choice: DeviceChoice, emit: Emit,
   );
   // A static model's lookup runs in JS on the CPU: the panel says so, and what the chosen device still does.
   if (embedder.embeddedOn === 'cpu') emit({ type: 'device', choice: { ...choice, embeddedOn: 'cpu' } });
+  startText(embedder.corpusFit);
   emit({ type: 'progress', stage: 'embed', done: request.resume?.partial?.done ?? 0, total: n });
   const { vectors, dims, empty } = await timed('embed', () =>
     embedder.embedAll(request.texts, request.params.batchSize, (done, total) => {
@@ -109,30 +114,52 @@ async function embedTexts(request: RunRequest, choice: DeviceChoice, emit: Emit,
   return { vectors, dims, device, embeddedOn, fitHint };
 }
 
-/**
- * Blends the corpus's own latent space into the model's vectors when the model asks for it (the
- * embedded static model does; a pretrained transformer's vectors are used as they are).
- */
-async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Array; dims: number; fitHint: CorpusFitHint | null }, emit: Emit, timed: Timed): Promise<{ vectors: Float32Array; dims: number; fit: CorpusFit | null }> {
-  const n = request.texts.length;
-  const skip = (reason: string) => {
-    emit({ type: 'stage-skipped', stage: 'fit', reason });
-    return { vectors: embedded.vectors, dims: embedded.dims, fit: null };
-  };
-  const hint = embedded.fitHint;
-  if (!hint) return skip('not needed: a pretrained model');
-  if (!request.params.corpusFit) return skip('turned off');
+/** The corpus fit a run takes, or why it takes none (the embedded static model asks for one; a pretrained transformer's vectors are used as they are). */
+function fitOptions(request: RunRequest, hint: CorpusFitHint | null): { options: CorpusFitOptions } | { skip: string } {
+  if (!hint) return { skip: 'not needed: a pretrained model' };
+  if (!request.params.corpusFit) return { skip: 'turned off' };
   const options = { ...DEFAULT_CORPUS_FIT, dims: hint.dims };
-  if (n < options.minPapers) return skip(`too few papers (${n} < ${options.minPapers})`);
+  if (request.texts.length < options.minPapers) return { skip: `too few papers (${request.texts.length} < ${options.minPapers})` };
+  return { options };
+}
+
+/** Blends the corpus's own latent space (fitted by the text side) into the model's vectors, when the run takes a fit. */
+async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Array; dims: number; fitHint: CorpusFitHint | null }, text: TextSide, emit: Emit, timed: Timed): Promise<{ vectors: Float32Array; dims: number; fit: CorpusFit | null }> {
+  const n = request.texts.length;
+  const hint = embedded.fitHint;
+  const wanted = fitOptions(request, hint);
+  if ('skip' in wanted) {
+    emit({ type: 'stage-skipped', stage: 'fit', reason: wanted.skip });
+    return { vectors: embedded.vectors, dims: embedded.dims, fit: null };
+  }
   emit({ type: 'progress', stage: 'fit', done: 0, total: 1 });
-  return timed('fit', () => {
-    const fit = fitCorpus(request.texts, embedded, options, hint.queryIgnores);
-    if (!fit) return { vectors: embedded.vectors, dims: embedded.dims, fit: null };
-    return { vectors: blendWithFit(fit, embedded.vectors, embedded.dims, request.texts), dims: embedded.dims + fit.dims, fit };
+  return timed('fit', async () => {
+    const words = await text.fit();
+    if (text.inWorker) emit({ type: 'stage-note', stage: 'fit', text: 'in a second worker, beside the embedding' });
+    if (!words) return { vectors: embedded.vectors, dims: embedded.dims, fit: null };
+    const fit = withModel(words.space, embedded, n, hint!.queryIgnores);
+    return { vectors: blendParts(fit, embedded.vectors, embedded.dims, words.parts, n), dims: embedded.dims + fit.dims, fit };
   });
 }
 
-export async function runPipeline(request: RunRequest, emit: Emit): Promise<PipelineResult> {
+/**
+ * Runs a request to the end. `openText` starts the text side (./text-side.ts): in this thread by
+ * default; the pipeline worker gives it a worker of its own, so the fit and the terms use the second core.
+ */
+export async function runPipeline(request: RunRequest, emit: Emit, openText: OpenTextSide = textSideInThisThread): Promise<PipelineResult> {
+  let text: TextSide | null = null;
+  const startText = (hint: CorpusFitHint | null) => {
+    const wanted = fitOptions(request, hint);
+    text ??= openText(request.texts, 'options' in wanted ? wanted.options : null, request.simulate === 'text-worker-crash');
+  };
+  try {
+    return await buildMap(request, emit, startText, () => text!);
+  } finally {
+    (text as TextSide | null)?.close();
+  }
+}
+
+async function buildMap(request: RunRequest, emit: Emit, startText: (hint: CorpusFitHint | null) => void, textSide: () => TextSide): Promise<PipelineResult> {
   const timings: Partial<Record<Stage, number>> = {};
   const fallback = request.resume?.reason ?? null;
   const timed: Timed = async <T,>(stage: Stage, work: () => Promise<T> | T): Promise<T> => {
@@ -157,6 +184,8 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
   const embeds = fileGeometry(given) === null;
   const choice = await decideDevice(request, embeds || !given?.coords);
   const warnings: string[] = [];
+  // No model runs: the text side has only the terms to read.
+  if (!embeds) startText(null);
   let embedded: { vectors: Float32Array; dims: number; device: PipelineResult['device']; embeddedOn?: Device | 'cpu'; fit?: CorpusFit | null };
   if (given?.vectors) {
     // The file brought its own vectors: no model runs (search by meaning then needs the model that made them).
@@ -166,8 +195,8 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
     // minutes (9 at 1,000,000 papers on WASM) for search by meaning alone. The map has none (dims 0).
     embedded = { vectors: new Float32Array(0), dims: 0, device: null };
   } else {
-    const general = await embedTexts(request, choice!, emit, timed, warnings); // embeds: a device was decided
-    embedded = { ...(await fitToCorpus(request, general, emit, timed)), device: general.device, embeddedOn: general.embeddedOn };
+    const general = await embedTexts(request, choice!, emit, timed, warnings, startText); // embeds: a device was decided
+    embedded = { ...(await fitToCorpus(request, general, textSide(), emit, timed)), device: general.device, embeddedOn: general.embeddedOn };
   }
   const { vectors, dims, device } = embedded;
   const corpusFit = embedded.fit ?? null;
@@ -202,8 +231,14 @@ export async function runPipeline(request: RunRequest, emit: Emit): Promise<Pipe
     });
   }
 
-  const levels = await timed('topics', () => topicLevels(coords, n, request.texts));
+  const levels = await timed('topics', async () => {
+    const termsOf = await textSide().terms();
+    if (textSide().inWorker) emit({ type: 'stage-note', stage: 'topics', text: 'terms read in a second worker, beside the layout' });
+    return topicLevels(coords, n, termsOf);
+  });
 
+  const failure = textSide().failure;
+  if (failure) warnings.push(`The second worker stopped (${failure}); the pipeline worker did its work instead, so the map took longer.`);
   const quantised = quantiseRows(vectors, dims, n);
   return { n, dims, embeddings: vectors, corpusFit, coords, levels, device, neighbourMethod: usedNeighbours, fallback, warnings, timings, quantised };
 }

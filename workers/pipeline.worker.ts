@@ -1,12 +1,13 @@
 // Thin entry: the pipeline worker runs one request, streams its events and transfers the result.
 import { GpuFailure } from './embed';
 import { runPipeline, StageError } from './pipeline';
+import { textSideInWorker } from './text-side';
 import { resultTransfer, type RunRequest, type WorkerMessage } from './messages';
 
 const post = (message: WorkerMessage, transfer: Transferable[] = []) => postMessage(message, { transfer });
 
 addEventListener('message', (event: MessageEvent<RunRequest>) => {
-  runPipeline(event.data, (message, transfer) => post(message, transfer)).then(
+  runPipeline(event.data, (message, transfer) => post(message, transfer), textSideInWorker).then(
     (result) => post({ type: 'result', result }, resultTransfer(result)),
     (error: unknown) =>
       error instanceof GpuFailure

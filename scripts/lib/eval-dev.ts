@@ -29,7 +29,7 @@ import { sampledPreservationBy } from './eval/quality';
 import { mulberry32 } from '../../src/math/random';
 import { tfidfRows } from '../../src/math/text/tfidf';
 import { createLayout, pcaInit } from '../../src/math/layout/layout';
-import { COLOUR_LEVEL, topicLevels } from '../../src/math/topics/topics';
+import { COLOUR_LEVEL, termsReadOnce, topicLevels } from '../../src/math/topics/topics';
 import { blendQuery, blendWithFit, fitCorpus, DEFAULT_CORPUS_FIT, type CorpusFit } from '../../src/model/corpus-fit';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { meaningRank, cosineRank } from '../../src/search/semantic';
@@ -156,7 +156,7 @@ function mapOf(startVectors: Float32Array, startDims: number, knn: KnnGraph, tex
   const layout = createLayout(startVectors, n, startDims, knn, params, pcaInit(startVectors, n, startDims, params.seed));
   for (let e = 0; e < layout.epochs; ) e = layout.step();
   const coords = layout.coords();
-  const level = topicLevels(coords, n, texts)[COLOUR_LEVEL]!;
+  const level = topicLevels(coords, n, termsReadOnce(texts))[COLOUR_LEVEL]!;
   return { coords, topics: level.topics, topicCount: level.terms.length };
 }
 

@@ -124,7 +124,8 @@ export class MapBuilder {
           if (!ran.includes(message.stage)) ran.push(message.stage);
           timings[message.stage] = message.ms;
           this.progress.stageDone(message.stage, message.ms);
-        } else if (message.type === 'stage-skipped') this.progress.skip({ [message.stage]: message.reason });
+        } else if (message.type === 'stage-note') this.progress.stageNote(message.stage, message.text);
+        else if (message.type === 'stage-skipped') this.progress.skip({ [message.stage]: message.reason });
         else if (message.type === 'gpu-failed') this.progress.note(message.reason, 'warning');
         else if (message.type === 'layout-preview' && !this.state.entry) this.hooks.preview(message.coords);
       },

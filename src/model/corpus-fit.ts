@@ -36,7 +36,8 @@ export const DEFAULT_CORPUS_FIT: CorpusFitOptions = {
   seed: 7,
 };
 
-export interface CorpusFit {
+/** What the fit learns from the corpus's words alone: computed without the model, so it can run beside the embedding. */
+export interface CorpusSpace {
   /** The fitted vocabulary. */
   terms: string[];
   /** Smoothed IDF of each term in the corpus. */
@@ -46,6 +47,9 @@ export interface CorpusFit {
   dims: number;
   /** Length of the corpus part in a blended unit vector; the model's part has √(1 − weight²). */
   weight: number;
+}
+
+export interface CorpusFit extends CorpusSpace {
   /**
    * The mean of the corpus's model vectors, taken off each before it is blended: what all its papers
    * share ("this is machine learning") says nothing about how they differ.
@@ -73,6 +77,12 @@ function tfidfRow(words: string[], column: Map<string, number>, idf: ArrayLike<n
  * the fit's centre); null when the corpus is too small or has too few shared words.
  */
 export function fitCorpus(texts: string[], model: { vectors: Float32Array; dims: number }, options: CorpusFitOptions = DEFAULT_CORPUS_FIT, queryIgnores = 0): CorpusFit | null {
+  const space = fitCorpusSpace(texts, options);
+  return space && withModel(space, model, texts.length, queryIgnores);
+}
+
+/** The corpus's latent space from its words alone (the SVD); null when the corpus is too small or has too few shared words. */
+export function fitCorpusSpace(texts: string[], options: CorpusFitOptions = DEFAULT_CORPUS_FIT): CorpusSpace | null {
   const n = texts.length;
   if (n < options.minPapers) return null;
   const size = Math.min(n, options.sample);
@@ -101,13 +111,18 @@ export function fitCorpus(texts: string[], model: { vectors: Float32Array; dims:
   });
   const op = sparseRowsOperator(byTerm.map((r) => ({ cols: Int32Array.from(r.cols), values: Float64Array.from(r.values) })), sample.length);
   const { u, k } = randomizedSVD(op, dims, { seed: options.seed, powerIterations: 4 });
+  return { terms, idf, loadings: Float32Array.from(u), dims: k, weight: Math.sqrt(options.share) };
+}
+
+/** The fit of a space to a model's unit vectors (n × model.dims): their centre, and what a query leaves out. */
+export function withModel(space: CorpusSpace, model: { vectors: Float32Array; dims: number }, n: number, queryIgnores: number): CorpusFit {
   const centre = new Float32Array(model.dims);
   for (let i = 0; i < n; i++) for (let j = 0; j < model.dims; j++) centre[j]! += model.vectors[i * model.dims + j]! / n;
-  return { terms, idf, loadings: Float32Array.from(u), dims: k, weight: Math.sqrt(options.share), centre, queryIgnores };
+  return { ...space, centre, queryIgnores };
 }
 
 /** A text's corpus part: unit length, or all zero when it has none of the fit's terms. */
-export function corpusVector(fit: CorpusFit, column: Map<string, number>, text: string): Float32Array {
+export function corpusVector(fit: CorpusSpace, column: Map<string, number>, text: string): Float32Array {
   const out = new Float32Array(fit.dims);
   const row = tfidfRow(tfidfWords(text), column, fit.idf);
   row.cols.forEach((c, e) => {
@@ -125,13 +140,21 @@ export interface CorpusFitHint {
   queryIgnores: number;
 }
 
-const columnsOfFit = new WeakMap<CorpusFit, Map<string, number>>();
+const columnsOfFit = new WeakMap<CorpusSpace, Map<string, number>>();
 
 /** Each term's column, made once per fit: every search query of a map reads it. */
-export function termColumns(fit: CorpusFit): Map<string, number> {
+export function termColumns(fit: CorpusSpace): Map<string, number> {
   let columns = columnsOfFit.get(fit);
   if (!columns) columnsOfFit.set(fit, (columns = new Map(fit.terms.map((w, c) => [w, c]))));
   return columns;
+}
+
+/** Every text's corpus part, n × space.dims (see corpusVector): the words' share of the blend, which needs no model. */
+export function corpusParts(space: CorpusSpace, texts: string[]): Float32Array {
+  const out = new Float32Array(texts.length * space.dims);
+  const column = termColumns(space);
+  texts.forEach((text, i) => out.set(corpusVector(space, column, text), i * space.dims));
+  return out;
 }
 
 /**
@@ -140,11 +163,14 @@ export function termColumns(fit: CorpusFit): Map<string, number> {
  * A row with only one part is renormalised onto it.
  */
 export function blendWithFit(fit: CorpusFit, general: Float32Array, generalDims: number, texts: string[]): Float32Array {
-  const n = texts.length;
+  return blendParts(fit, general, generalDims, corpusParts(fit, texts), texts.length);
+}
+
+/** blendWithFit with the corpus parts already made (corpusParts), e.g. by another worker while the model ran. */
+export function blendParts(fit: CorpusFit, general: Float32Array, generalDims: number, parts: Float32Array, n: number): Float32Array {
   const dims = generalDims + fit.dims;
   const out = new Float32Array(n * dims);
-  const column = termColumns(fit);
-  for (let i = 0; i < n; i++) blendRow(fit, general.subarray(i * generalDims, (i + 1) * generalDims), corpusVector(fit, column, texts[i]!), out.subarray(i * dims, (i + 1) * dims));
+  for (let i = 0; i < n; i++) blendRow(fit, general.subarray(i * generalDims, (i + 1) * generalDims), parts.subarray(i * fit.dims, (i + 1) * fit.dims), out.subarray(i * dims, (i + 1) * dims));
   return out;
 }
 

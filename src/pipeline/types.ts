@@ -30,10 +30,11 @@ export const DEFAULT_PIPELINE_PARAMS: PipelineParams = { nNeighbors: 15, minDist
 /**
  * Faults the pipeline can be asked to stage (?simulate=…), so the recovery paths can be exercised in
  * a real browser: the WebGPU device destroyed mid-run (during embedding on the transformers.js path;
- * as the neighbour search starts when a static model embedded on the CPU), or the worker dying.
+ * as the neighbour search starts when a static model embedded on the CPU), the worker dying, or the
+ * second worker (the text side: workers/text-side.ts) dying, whose work the pipeline worker then does.
  */
-export type SimulatedFault = 'gpu-loss' | 'worker-crash';
-export const SIMULATED_FAULTS: readonly SimulatedFault[] = ['gpu-loss', 'worker-crash'];
+export type SimulatedFault = 'gpu-loss' | 'worker-crash' | 'text-worker-crash';
+export const SIMULATED_FAULTS: readonly SimulatedFault[] = ['gpu-loss', 'worker-crash', 'text-worker-crash'];
 
 /** Embeddings done before WebGPU failed: a fresh WASM worker carries on from there. */
 export interface PartialEmbedding {

@@ -100,6 +100,12 @@ export class ProgressPanel {
     row.bar.style.width = `${total > 0 ? (100 * done) / total : 0}%`;
   }
 
+  /** Where a stage's work was done, when not in the time shown for it (its time is added after). */
+  stageNote(stage: Stage, text: string): void {
+    const row = this.rows.get(stage);
+    if (row) row.detail.textContent = text;
+  }
+
   stageDone(stage: Stage, ms: number): void {
     const row = this.rows.get(stage);
     if (!row) return;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { labelOf, MAX_LABEL_CHARS, topicTerms, type TopicTerms } from '../../src/math/topics/labels';
 import { singularForms } from '../../src/math/topics/term-ranking';
 import { extractTerms, latexAccents, paperTerms, splitTitle, stripMarkup } from '../../src/math/topics/terms';
-import { COLOUR_LEVEL, TOPIC_LEVELS, topicLevels } from '../../src/math/topics/topics';
+import { COLOUR_LEVEL, TOPIC_LEVELS, termsReadOnce, topicLevels } from '../../src/math/topics/topics';
 import { paperText } from '../../src/corpus/text';
 import { gaussian, mulberry32 } from '../../src/math/random';
 import type { Corpus } from '../../src/corpus/types';
@@ -169,7 +169,7 @@ function expectRecognisableNames(levels: TopicTerms[][], texts: string[]): void 
 describe('names on the shipped corpus', () => {
   const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
   const texts = corpus.papers.map(paperText);
-  const levels = topicLevels(tfidfMap(texts), texts.length, texts);
+  const levels = topicLevels(tfidfMap(texts), texts.length, termsReadOnce(texts));
 
   it('are distinctive, singular-or-plural once, free of markup, numbers and LaTeX, and never shared by siblings', () => {
     expect(levels[COLOUR_LEVEL]!.terms.length).toBeGreaterThanOrEqual(4);
@@ -207,7 +207,7 @@ describe('names on imported READMEs', () => {
     // small blobs, so the density kernel is set by fewer neighbours than on a real map.
     const normal = gaussian(mulberry32(3));
     const coords = Float32Array.from(rows.flatMap((r) => [groups.indexOf(r.group) * 10 + normal(), (groups.indexOf(r.group) % 2) * 10 + normal()]));
-    const levels = topicLevels(coords, rows.length, texts, TOPIC_LEVELS.map((options) => ({ ...options, scaleNeighbours: 4 })));
+    const levels = topicLevels(coords, rows.length, termsReadOnce(texts), TOPIC_LEVELS.map((options) => ({ ...options, scaleNeighbours: 4 })));
     const level = levels[COLOUR_LEVEL]!;
     expect(level.terms).toHaveLength(groups.length);
     for (const t of level.terms) {

@@ -22,10 +22,14 @@ export const TOPIC_LEVELS: readonly ClusterOptions[] = [
 /** The level whose topics colour the map and fill the legend. */
 export const COLOUR_LEVEL = 1;
 
-export function topicLevels(coords: Float32Array, n: number, texts: string[], levels: readonly ClusterOptions[] = TOPIC_LEVELS): TopicLevel[] {
-  // Terms are read only for the papers that name a topic, once each across levels.
-  const sets: (PaperTerms | undefined)[] = new Array(n);
-  const termsOf = (i: number) => (sets[i] ??= paperTerms(texts[i]!));
+/** Paper i's terms, read from its text when first asked for and kept: naming reads only the papers it samples, each once across levels. */
+export function termsReadOnce(texts: readonly string[]): (index: number) => PaperTerms {
+  const sets: (PaperTerms | undefined)[] = new Array(texts.length);
+  return (i) => (sets[i] ??= paperTerms(texts[i]!));
+}
+
+/** `termsOf(i)`: paper i's terms (termsReadOnce, or a table another worker read: ./term-table.ts). */
+export function topicLevels(coords: Float32Array, n: number, termsOf: (index: number) => PaperTerms, levels: readonly ClusterOptions[] = TOPIC_LEVELS): TopicLevel[] {
   return levels.map((options) => {
     const topics = densityClusters(coords, n, options);
     return { topics, terms: sampledTopicTerms(termsOf, topics) };
