@@ -5,9 +5,8 @@
  */
 import type { DevicePreference, DeviceChoice, GivenGeometry, PartialEmbedding, PipelineParams, PipelineResult, SimulatedFault, Stage } from '../src/pipeline/types';
 import type { ColumnMap, ImportColumns, ImportResult } from '../src/corpus/import';
-import type { CorpusFitOptions } from '../src/model/corpus-fit';
+import type { CorpusFitOptions, CorpusSpace } from '../src/model/corpus-fit';
 import type { TermTable } from '../src/math/topics/term-table';
-import type { CorpusWords } from './text-side';
 
 /** Page -> pipeline worker. */
 export interface RunRequest {
@@ -52,14 +51,22 @@ export function resultTransfer(result: PipelineResult): Transferable[] {
 
 // ─── The text side of a run (pipeline worker <-> workers/text.worker.ts) ─────────────────────────────
 
-/** Pipeline worker -> text worker: the texts and the fit first, then every paper's terms (answered in that order). */
-export type TextRequest = { type: 'fit'; id: number; texts: string[]; options: CorpusFitOptions | null; /** Fault injection: the worker dies instead. */ crash: boolean } | { type: 'terms'; id: number };
+/**
+ * Pipeline worker -> text worker: the texts and the fit first, then (once the pipeline worker is free)
+ * the papers whose corpus parts it wants from the text worker (the rest it projects itself), then
+ * every paper's terms. Answered in that order.
+ */
+export type TextRequest =
+  | { type: 'fit'; id: number; texts: string[]; options: CorpusFitOptions | null; /** Fault injection: the worker dies instead. */ crash: boolean }
+  | { type: 'parts'; id: number; upTo: number }
+  | { type: 'terms'; id: number };
 
-/** Text worker -> pipeline worker. */
+/** Text worker -> pipeline worker; `progress`: papers whose corpus parts are done. It reports a failure by crashing. */
 export type TextMessage =
-  | { type: 'fit'; id: number; words: CorpusWords | null }
-  | { type: 'terms'; id: number; table: TermTable }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'space'; id: number; space: CorpusSpace | null }
+  | { type: 'progress'; done: number }
+  | { type: 'parts'; id: number; parts: Float32Array }
+  | { type: 'terms'; id: number; table: TermTable };
 
 /** Page -> query worker: embed one search query with the map's model. */
 export interface QueryRequest {

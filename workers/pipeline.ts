@@ -134,7 +134,7 @@ async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Arra
   }
   emit({ type: 'progress', stage: 'fit', done: 0, total: 1 });
   return timed('fit', async () => {
-    const words = await text.fit();
+    const words = await text.fit((done, total) => emit({ type: 'progress', stage: 'fit', done, total, unit: 'papers' }));
     if (text.inWorker) emit({ type: 'stage-note', stage: 'fit', text: 'in a second worker, beside the embedding' });
     if (!words) return { vectors: embedded.vectors, dims: embedded.dims, fit: null };
     const fit = withModel(words.space, embedded, n, hint!.queryIgnores);
@@ -232,9 +232,9 @@ async function buildMap(request: RunRequest, emit: Emit, startText: (hint: Corpu
   }
 
   const levels = await timed('topics', async () => {
-    const termsOf = await textSide().terms();
+    const terms = await textSide().terms();
     if (textSide().inWorker) emit({ type: 'stage-note', stage: 'topics', text: 'terms read in a second worker, beside the layout' });
-    return topicLevels(coords, n, termsOf);
+    return topicLevels(coords, n, terms);
   });
 
   const failure = textSide().failure;

@@ -7,9 +7,9 @@
  * The same functions either way, so the same map.
  */
 import { corpusParts, fitCorpusSpace, type CorpusFitOptions, type CorpusSpace } from '../src/model/corpus-fit';
-import type { PaperTerms } from '../src/math/topics/terms';
+import type { TermSource } from '../src/math/topics/labels';
 import { termsReadOnce } from '../src/math/topics/topics';
-import { termsOfTable, type TermTable } from '../src/math/topics/term-table';
+import { decodeTermTable, type TermTable } from '../src/math/topics/term-table';
 import { WorkerRpc } from '../src/worker-rpc';
 import type { TextMessage, TextRequest } from './messages';
 
@@ -24,10 +24,13 @@ export interface TextSide {
   readonly inWorker: boolean;
   /** Why the worker's work was done in this thread instead, if it was. */
   readonly failure: string | null;
-  /** The fit's words side; null when the corpus is too small to fit or no fit was asked for. */
-  fit(): Promise<CorpusWords | null>;
-  /** Paper i's terms, as paperTerms reads them. */
-  terms(): Promise<(index: number) => PaperTerms>;
+  /**
+   * The fit's words side; null when the corpus is too small to fit or no fit was asked for. Asked for
+   * when the caller has nothing else to do: it may then take a share of the work. `onProgress`: papers done.
+   */
+  fit(onProgress?: (done: number, total: number) => void): Promise<CorpusWords | null>;
+  /** The papers' terms, as paperTerms reads them: read when asked for, or all read already and numbered. */
+  terms(): Promise<TermSource>;
   /** Ends any work still running (the run is over or was cancelled). */
   close(): void;
 }
@@ -54,15 +57,35 @@ export const textSideInThisThread: OpenTextSide = (texts, options) => {
 };
 
 /**
- * In a worker of its own (workers/text.worker.ts), which starts at once and reads every paper's terms
- * after the fit. Should that worker fail to start or crash, the work is done in this thread instead:
- * slower, the same result.
+ * Where the caller starts its share of the corpus parts: half of the papers the worker has not
+ * reached (`reached`), from the end, in whole chunks. The worker stops there.
+ */
+export function shareFrom(reached: number, n: number, chunk: number): number {
+  return Math.min(n, reached + Math.ceil((n - reached) / 2 / chunk) * chunk);
+}
+
+/** Papers the worker projects between two looks at its messages (~0.1 s at 100,000 papers). */
+export const PARTS_CHUNK = 1000;
+
+/**
+ * In a worker of its own (workers/text.worker.ts), which starts at once: it fits the space, projects
+ * papers from the first on until the caller (done embedding) asks for the fit and takes the rest from
+ * the far end, then reads every paper's terms. Should that worker fail to start or crash, the work is
+ * done in this thread instead: slower, the same result.
  */
 export const textSideInWorker: OpenTextSide = (texts, options, crash = false) => {
+  const n = texts.length;
+  let reached = 0;
+  let onProgress: ((done: number, total: number) => void) | undefined;
   const rpc = new WorkerRpc<TextRequest, TextMessage>(
     () => new Worker(new URL('./text.worker.ts', import.meta.url), { type: 'module', name: 'papermap-text' }),
     {
-      answer: (m) => (m.type === 'error' ? { id: m.id, error: new Error(m.message) } : { id: m.id, value: m.type === 'fit' ? m.words : m.table }),
+      answer: (m) => (m.type === 'progress' ? null : { id: m.id, value: m.type === 'space' ? m.space : m.type === 'parts' ? m.parts : m.table }),
+      onEvent: (m) => {
+        if (m.type !== 'progress') return;
+        reached = m.done;
+        onProgress?.(reached, n);
+      },
       failure: (f) => new Error(f.kind === 'crashed' ? `the text worker crashed: ${f.detail ?? 'no details'}` : 'a message from the text worker could not be read'),
     },
   );
@@ -72,11 +95,24 @@ export const textSideInWorker: OpenTextSide = (texts, options, crash = false) =>
     failure ??= error instanceof Error ? error.message : String(error);
     return work();
   };
-  // The worker answers in order: the fit first (the embedding waits for it), then the terms (naming does, after the layout).
-  const fit = rpc.request<CorpusWords | null>((id) => ({ type: 'fit', id, texts, options, crash })).catch(fallBack(here.fit));
-  const table = rpc.request<TermTable>((id) => ({ type: 'terms', id })).then(termsOfTable, fallBack(here.terms));
-  // These promises never reject: a failure already fell back to this thread.
-  void table.then(() => rpc.close());
+  // The worker answers in order: the space (the blend waits for it), its share of the parts, then the terms (naming waits for them, after the layout).
+  const space = rpc.request<CorpusSpace | null>((id) => ({ type: 'fit', id, texts, options, crash }));
+  const table = rpc.request<TermTable>((id) => ({ type: 'terms', id })).then(decodeTermTable, fallBack(here.terms));
+  let fit: Promise<CorpusWords | null> | null = null;
+  const share = async (): Promise<CorpusWords | null> => {
+    const fitted = await space;
+    if (!fitted) return null;
+    const from = shareFrom(reached, n, PARTS_CHUNK);
+    const theirs = rpc.request<Float32Array>((id) => ({ type: 'parts', id, upTo: from }));
+    const parts = new Float32Array(n * fitted.dims);
+    parts.set(corpusParts(fitted, texts, from, n), from * fitted.dims);
+    parts.set(await theirs);
+    return { space: fitted, parts };
+  };
+  let fitted: () => void = () => undefined;
+  const fitDone = options ? new Promise<void>((resolve) => (fitted = resolve)) : Promise.resolve();
+  // The worker's work is over once the terms came and the fit was shared (these promises never reject: a failure already fell back to this thread).
+  void Promise.all([table, fitDone]).then(() => rpc.close());
   return {
     get inWorker() {
       return failure === null;
@@ -84,7 +120,10 @@ export const textSideInWorker: OpenTextSide = (texts, options, crash = false) =>
     get failure() {
       return failure;
     },
-    fit: () => fit,
+    fit: (progress) => {
+      onProgress = progress;
+      return (fit ??= share().catch(fallBack(here.fit)).finally(fitted));
+    },
     terms: () => table,
     close: () => rpc.close(),
   };

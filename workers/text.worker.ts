@@ -1,27 +1,68 @@
 // Thin entry: the text side of a run (workers/text-side.ts) in a worker of its own, on the second core.
-import { corpusWords } from './text-side';
+// Any error ends the worker as a crash: the pipeline worker then does the work itself.
+import { PARTS_CHUNK } from './text-side';
+import { corpusParts, fitCorpusSpace, type CorpusSpace } from '../src/model/corpus-fit';
 import { termTable, termTableTransfer } from '../src/math/topics/term-table';
 import type { TextMessage, TextRequest } from './messages';
 
-let texts: string[] = [];
 const post = (message: TextMessage, transfer: Transferable[] = []) => postMessage(message, { transfer });
+/** An uncaught error, so the pipeline worker hears of it (a rejected promise would only be logged). */
+const crash = (error: unknown) =>
+  queueMicrotask(() => {
+    throw error;
+  });
+/** A turn of the event loop, so a request for the parts can say where to stop. */
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+let texts: string[] = [];
+let space: CorpusSpace | null = null;
+let parts = new Float32Array(0);
+/** Papers projected so far, from the first; where to stop (the pipeline worker projects the rest); who waits for them. */
+let reached = 0;
+let stopAt = Infinity;
+let wanted: { id: number; upTo: number } | null = null;
+/** The projection; the terms are read after it. */
+let projected: Promise<void> = Promise.resolve();
+
+async function project(fitted: CorpusSpace): Promise<void> {
+  parts = new Float32Array(texts.length * fitted.dims);
+  while (reached < Math.min(stopAt, texts.length)) {
+    const to = Math.min(reached + PARTS_CHUNK, stopAt, texts.length);
+    parts.set(corpusParts(fitted, texts, reached, to), reached * fitted.dims);
+    reached = to;
+    post({ type: 'progress', done: reached });
+    await nextTurn();
+  }
+  answerParts();
+}
+
+function answerParts(): void {
+  if (!wanted || !space || reached < Math.min(wanted.upTo, texts.length)) return;
+  const rows = parts.slice(0, wanted.upTo * space.dims);
+  post({ type: 'parts', id: wanted.id, parts: rows }, [rows.buffer]);
+  wanted = null;
+}
 
 addEventListener('message', (event: MessageEvent<TextRequest>) => {
   const request = event.data;
   try {
     if (request.type === 'fit') {
-      // An uncaught error ends the worker the way a crash would (a microtask's is reported as uncaught).
-      if (request.crash) return queueMicrotask(() => {
-        throw new Error('simulated text worker crash');
-      });
+      if (request.crash) return crash(new Error('simulated text worker crash'));
       texts = request.texts;
-      const words = corpusWords(texts, request.options);
-      post({ type: 'fit', id: request.id, words }, words ? [words.parts.buffer as ArrayBuffer] : []);
+      space = request.options && fitCorpusSpace(texts, request.options);
+      post({ type: 'space', id: request.id, space });
+      if (space) projected = project(space).catch(crash);
+    } else if (request.type === 'parts') {
+      wanted = { id: request.id, upTo: request.upTo };
+      stopAt = request.upTo;
+      answerParts();
     } else {
-      const table = termTable(texts);
-      post({ type: 'terms', id: request.id, table }, termTableTransfer(table));
+      projected = projected.then(() => {
+        const table = termTable(texts);
+        post({ type: 'terms', id: request.id, table }, termTableTransfer(table));
+      }).catch(crash);
     }
   } catch (error) {
-    post({ type: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) });
+    crash(error);
   }
 });

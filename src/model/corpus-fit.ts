@@ -123,14 +123,16 @@ export function withModel(space: CorpusSpace, model: { vectors: Float32Array; di
 
 /** A text's corpus part: unit length, or all zero when it has none of the fit's terms. */
 export function corpusVector(fit: CorpusSpace, column: Map<string, number>, text: string): Float32Array {
-  const out = new Float32Array(fit.dims);
+  const { dims, loadings } = fit;
+  const out = new Float32Array(dims);
   const row = tfidfRow(tfidfWords(text), column, fit.idf);
-  row.cols.forEach((c, e) => {
+  for (let e = 0; e < row.cols.length; e++) {
     const v = row.values[e]!;
-    for (let j = 0; j < fit.dims; j++) out[j]! += v * fit.loadings[c * fit.dims + j]!;
-  });
+    const from = row.cols[e]! * dims;
+    for (let j = 0; j < dims; j++) out[j]! += v * loadings[from + j]!;
+  }
   const norm = Math.hypot(...out);
-  if (norm > 0) for (let j = 0; j < fit.dims; j++) out[j]! /= norm;
+  if (norm > 0) for (let j = 0; j < dims; j++) out[j]! /= norm;
   return out;
 }
 
@@ -149,11 +151,11 @@ export function termColumns(fit: CorpusSpace): Map<string, number> {
   return columns;
 }
 
-/** Every text's corpus part, n × space.dims (see corpusVector): the words' share of the blend, which needs no model. */
-export function corpusParts(space: CorpusSpace, texts: string[]): Float32Array {
-  const out = new Float32Array(texts.length * space.dims);
+/** The corpus parts of texts[from..to), (to − from) × space.dims (see corpusVector): the words' share of the blend, which needs no model. */
+export function corpusParts(space: CorpusSpace, texts: string[], from = 0, to = texts.length): Float32Array {
+  const out = new Float32Array((to - from) * space.dims);
   const column = termColumns(space);
-  texts.forEach((text, i) => out.set(corpusVector(space, column, text), i * space.dims));
+  for (let i = from; i < to; i++) out.set(corpusVector(space, column, texts[i]!), (i - from) * space.dims);
   return out;
 }
 

@@ -3,6 +3,9 @@ import { adjustedRandIndex, chanceAgreement, knnLabelAgreement, normalizedMutual
 import { exactEuclideanKnn, type KnnGraph } from '../../src/math/knn/knn';
 import { continuity, neighbourhoodPreservation, trustworthiness } from '../../scripts/lib/eval/quality';
 import { tfidfVectors, tfidfWords } from '../../src/math/text/tfidf';
+import { STOPWORDS } from '../../src/math/text/stopwords';
+import { readArxiv } from '../../scripts/lib/arxiv';
+import { paperText } from '../../src/corpus/text';
 
 /** A neighbour graph from rows of indices (distances do not matter to label agreement). */
 function graph(rows: number[][]): KnnGraph {
@@ -93,6 +96,16 @@ describe('exact Euclidean kNN', () => {
 describe('TF-IDF vectors', () => {
   it('drops stop words and folds case and accents', () => {
     expect(tfidfWords('The Café of 3 graphs, and GRAPHS!')).toEqual(['cafe', 'graphs', 'graphs']);
+  });
+
+  it('reads a plain-ASCII text (its fast path) as the Unicode rules do, on 20,000 real abstracts and awkward texts', () => {
+    /** The rules for any text: fold accents, lower case, runs of letters and digits, with a letter, not a stop word. */
+    const unicodeWords = (text: string) =>
+      (text.normalize('NFD').replace(/\p{Mn}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 1 && /\p{L}/u.test(w) && !STOPWORDS.has(w));
+    const awkward = ['', 'A', '3D 2x x2 42 a1b2_c3', 'WE THE THE Of', 'tab\there\nnew-line  $\\alpha$ {O}(n^2) ~ x@y.z', 'SELF-attention_is ALL you need!!'];
+    const abstracts = readArxiv().filter((_, i) => i % 9 === 0).slice(0, 20_000).map((p) => paperText(p));
+    expect(abstracts.filter((t) => /^[\x00-\x7f]*$/.test(t)).length).toBeGreaterThan(15_000);
+    for (const text of [...awkward, ...abstracts]) expect(tfidfWords(text)).toEqual(unicodeWords(text));
   });
 
   it('gives unit rows whose dot products are cosines: same words 1, no shared word 0', () => {

@@ -11,20 +11,37 @@ import type { Corpus } from '../../src/corpus/types';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { blendParts, blendWithFit, corpusParts, fitCorpus, fitCorpusSpace, withModel, DEFAULT_CORPUS_FIT } from '../../src/model/corpus-fit';
 import { paperTerms } from '../../src/math/topics/terms';
-import { termTable, termsOfTable } from '../../src/math/topics/term-table';
+import { decodeTermTable, numberTerms, selectPapers, termTable, type NumberedTerms } from '../../src/math/topics/term-table';
+import { sampledTopicTerms } from '../../src/math/topics/labels';
 import { DEFAULT_PIPELINE_PARAMS } from '../../src/pipeline/types';
 import { runPipeline } from '../../workers/pipeline';
-import { corpusWords, textSideInThisThread, type OpenTextSide } from '../../workers/text-side';
+import { corpusWords, shareFrom, textSideInThisThread, type OpenTextSide } from '../../workers/text-side';
 import type { WorkerMessage } from '../../workers/messages';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
 const texts = corpus.papers.map(paperText);
 
+/** Paper i's terms, read back from their numbers. */
+const paperAt = ({ terms, ids, start }: NumberedTerms, i: number) => ({
+  title: Array.from(ids.subarray(start[2 * i]!, start[2 * i + 1]!), (id) => terms[id]!),
+  body: Array.from(ids.subarray(start[2 * i + 1]!, start[2 * i + 2]!), (id) => terms[id]!),
+});
+
 describe('the term table', () => {
   it('gives every paper the terms paperTerms reads, in order, for the shipped corpus and awkward texts', () => {
     const all = [...texts, '', '.', '3.14 2.71', 'Ångström naïve 東京 terms. Title-case Words Here', 'A title. '];
-    const termsOf = termsOfTable(termTable(all));
-    all.forEach((text, i) => expect(termsOf(i)).toEqual(paperTerms(text)));
+    const table = decodeTermTable(termTable(all));
+    all.forEach((text, i) => expect(paperAt(table, i)).toEqual(paperTerms(text)));
+    const some = [5, 0, all.length - 1, 5];
+    const selected = selectPapers(table, some);
+    some.forEach((i, j) => expect(paperAt(selected, j)).toEqual(paperTerms(all[i]!)));
+  });
+
+  it('names topics the same from numbered terms as from each paper\'s terms read on demand', () => {
+    const classes = Int32Array.from(texts, (_, i) => (i % 7 === 6 ? -1 : i % 5));
+    const numbered = decodeTermTable(termTable(texts));
+    for (const cap of [2000, 20]) expect(sampledTopicTerms(numbered, classes, 5, cap)).toEqual(sampledTopicTerms((i) => paperTerms(texts[i]!), classes, 5, cap));
+    expect(paperAt(numberTerms([['a b', 'c']]), 0)).toEqual({ title: [], body: ['a b', 'c'] });
   });
 
   it('stores each distinct term once', () => {
@@ -34,8 +51,8 @@ describe('the term table', () => {
   });
 
   it('reads a corpus with no terms at all', () => {
-    const termsOf = termsOfTable(termTable(['', '42']));
-    expect([termsOf(0), termsOf(1)]).toEqual([{ title: [], body: [] }, { title: [], body: [] }]);
+    const table = decodeTermTable(termTable(['', '42']));
+    expect([paperAt(table, 0), paperAt(table, 1)]).toEqual([{ title: [], body: [] }, { title: [], body: [] }]);
   });
 });
 
@@ -55,12 +72,30 @@ describe('the corpus fit in two parts', () => {
   });
 });
 
+describe('sharing the corpus parts', () => {
+  it('gives the caller half of what the worker has not reached, from the end, in whole chunks', () => {
+    expect(shareFrom(0, 100_000, 1000)).toBe(50_000);
+    expect(shareFrom(30_000, 100_000, 1000)).toBe(65_000);
+    expect(shareFrom(99_000, 100_000, 1000)).toBe(100_000);
+    expect(shareFrom(100_000, 100_000, 1000)).toBe(100_000);
+    expect(shareFrom(0, 336, 1000)).toBe(336);
+  });
+
+  it('projects the same parts in pieces as at once', () => {
+    const space = fitCorpusSpace(texts)!;
+    const whole = corpusParts(space, texts);
+    const pieces = new Float32Array(whole.length);
+    for (const [from, to] of [[0, 100], [100, 101], [101, texts.length]] as const) pieces.set(corpusParts(space, texts, from, to), from * space.dims);
+    expect(pieces).toEqual(whole);
+  });
+});
+
 describe('a run with the text side apart', () => {
   /** What the text worker does, in this thread: everything at once, the terms through a table. */
   const apart: OpenTextSide = (all, options) => {
     const words = corpusWords(all, options);
-    const termsOf = termsOfTable(termTable(all));
-    return { inWorker: true, failure: null, fit: async () => words, terms: async () => termsOf, close: () => undefined };
+    const terms = decodeTermTable(termTable(all));
+    return { inWorker: true, failure: null, fit: async () => words, terms: async () => terms, close: () => undefined };
   };
   const request = {
     type: 'run' as const,

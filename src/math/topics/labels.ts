@@ -16,6 +16,7 @@
  */
 import { hasInnerCapital, paperTerms, type PaperTerms } from './terms';
 import { countTerms, rankCandidates, type Candidate, type TermCounts } from './term-ranking';
+import { numberTerms, selectPapers, type NumberedTerms } from './term-table';
 
 export { extractTerms, paperTerms, type PaperTerms } from './terms';
 
@@ -64,12 +65,19 @@ export function sampleClasses(classes: Int32Array, cap: number): Uint32Array {
 }
 
 /**
- * Class-based TF-IDF on at most `cap` papers per class (see NAMING_SAMPLE); sizes are the full class
- * sizes. `termsOf(i)` gives paper i's distinct terms, so only sampled papers are ever read.
+ * Where naming reads papers' terms: a function giving paper i's (paperTerms, or a plain list of body
+ * terms), called only for the papers sampled; or every paper's terms already numbered (./term-table.ts).
  */
-export function sampledTopicTerms(termsOf: (index: number) => PaperTerms | string[], classes: Int32Array, topTerms = 5, cap = NAMING_SAMPLE): TopicTerms[] {
+export type TermSource = ((index: number) => PaperTerms | string[]) | NumberedTerms;
+
+/**
+ * Class-based TF-IDF on at most `cap` papers per class (see NAMING_SAMPLE); sizes are the full class
+ * sizes. Only the sampled papers' terms are read.
+ */
+export function sampledTopicTerms(source: TermSource, classes: Int32Array, topTerms = 5, cap = NAMING_SAMPLE): TopicTerms[] {
   const kept = sampleClasses(classes, cap);
-  const named = topicTermsOfSets(Array.from(kept, termsOf), Int32Array.from(kept, (i) => classes[i]!), topTerms);
+  const papers = typeof source === 'function' ? numberTerms(Array.from(kept, source)) : selectPapers(source, kept);
+  const named = namedTopics(papers, Int32Array.from(kept, (i) => classes[i]!), topTerms);
   const sizes = new Map<number, number>();
   for (const c of classes) if (c >= 0) sizes.set(c, (sizes.get(c) ?? 0) + 1);
   return named.map((t) => ({ ...t, size: sizes.get(t.topic) ?? 0 }));
@@ -85,7 +93,10 @@ export function labelOf(terms: string[]): string {
 
 /** Class-based TF-IDF over precomputed term sets (see termSets; a plain list is a paper's body terms); topic −1 is left out. */
 export function topicTermsOfSets(sets: readonly (PaperTerms | string[])[], topics: Int32Array, topTerms = 5): TopicTerms[] {
-  const papers = sets.map((s) => (Array.isArray(s) ? { title: [], body: s } : s));
+  return namedTopics(numberTerms(sets), topics, topTerms);
+}
+
+function namedTopics(papers: NumberedTerms, topics: Int32Array, topTerms: number): TopicTerms[] {
   const counts = countTerms(papers, topics);
   const ranked = rankCandidates(counts);
   const heads = siblingHeads(ranked, counts.sizes);

@@ -5,7 +5,8 @@
  * plural are one term, and only distinctive terms are kept (see rankCandidates); ./labels.ts
  * chooses the names among them and shows them as written.
  */
-import { isWeakWord, type PaperTerms } from './terms';
+import { isWeakWord } from './terms';
+import type { NumberedTerms } from './term-table';
 
 /** A term must be at least this many times as common (share of papers) inside its class as outside. */
 export const MIN_LIFT = 2;
@@ -97,15 +98,27 @@ export interface TermCounts {
   titleStart: Int32Array;
 }
 
-export type Papers = readonly PaperTerms[];
-
-/** Counts each term once per paper, by its key, over the papers of every class ≥ 0. */
-export function countTerms(papers: Papers, topics: Int32Array): TermCounts {
+/**
+ * Counts each term once per paper, by its key, over the papers of every class ≥ 0. Papers come
+ * numbered (./term-table.ts): a term's key is made once per level, when first read, and the text of
+ * a term is never looked up again.
+ */
+export function countTerms(papers: NumberedTerms, topics: Int32Array): TermCounts {
+  const { terms: allTerms, ids, start: paperStart } = papers;
   const classCount = topics.reduce((m, t) => Math.max(m, t + 1), 0);
-  const counted = papers.flatMap((_, i) => (topics[i]! >= 0 ? [i] : []));
+  const counted: number[] = [];
+  for (let i = 0; 2 * i + 2 < paperStart.length; i++) if (topics[i]! >= 0) counted.push(i);
   // Singular forms come from the words seen, so every form of a term counts as one.
   const words = new Set<string>();
-  for (const i of counted) for (const list of [papers[i]!.title, papers[i]!.body]) for (const term of list) if (!term.includes(' ')) words.add(term.toLowerCase());
+  const seen = new Uint8Array(allTerms.length);
+  for (const i of counted) {
+    for (let o = paperStart[2 * i]!; o < paperStart[2 * i + 2]!; o++) {
+      const id = ids[o]!;
+      if (seen[id]) continue;
+      seen[id] = 1;
+      if (!allTerms[id]!.includes(' ')) words.add(allTerms[id]!.toLowerCase());
+    }
+  }
   const singular = singularForms(words);
 
   const keys: string[] = [];
@@ -119,40 +132,52 @@ export function countTerms(papers: Papers, topics: Int32Array): TermCounts {
     }
     return k;
   };
+  // Terms are numbered again as first read here, so that the level's arrays hold only what it reads.
   const terms: string[] = [];
-  const termIndex = new Map<string, number>();
   const termKeys: number[] = [];
   /** The keys of each term's words, each as a term (a phrase's leading word is counted from these). */
   const termWordKeys: number[][] = [];
-  const termNumber = (term: string): number => {
-    let t = termIndex.get(term);
-    if (t === undefined) {
-      const parts = term.split(' ');
-      const wordKeys = parts.length === 1 ? null : parts.map((w) => termKeys[termNumber(w)]!);
-      // A phrase's key is its words' keys in a row.
-      const key = keyNumber(wordKeys ? wordKeys.map((w) => keys[w]).join(' ') : termWords(term, singular).join(' '));
-      t = terms.push(term) - 1;
-      termIndex.set(term, t);
-      termKeys[t] = key;
-      termWordKeys[t] = wordKeys ?? [key];
-      // Two ways of writing one key ("Kolmogorov-Arnold networks", "Kolmogorov Arnold networks"): the last read speaks for it.
-      keyWords[key] = termWordKeys[t]!;
+  const register = (term: string, wordKeys: number[] | null): number => {
+    // A phrase's key is its words' keys in a row.
+    const key = keyNumber(wordKeys ? wordKeys.map((w) => keys[w]).join(' ') : termWords(term, singular).join(' '));
+    const t = terms.push(term) - 1;
+    termKeys[t] = key;
+    termWordKeys[t] = wordKeys ?? [key];
+    // Two ways of writing one key ("Kolmogorov-Arnold networks", "Kolmogorov Arnold networks"): the last read speaks for it.
+    keyWords[key] = termWordKeys[t]!;
+    return t;
+  };
+  // A phrase's words are found by their text; any other term by its number.
+  const wordIndex = new Map<string, number>();
+  const wordNumber = (word: string): number => {
+    let t = wordIndex.get(word);
+    if (t === undefined) wordIndex.set(word, (t = register(word, null)));
+    return t;
+  };
+  const local = new Int32Array(allTerms.length).fill(-1);
+  const termNumber = (id: number): number => {
+    let t = local[id]!;
+    if (t < 0) {
+      const term = allTerms[id]!;
+      local[id] = t = term.includes(' ') ? register(term, term.split(' ').map((w) => termKeys[wordNumber(w)]!)) : wordNumber(term);
     }
     return t;
   };
 
-  // Every counted paper's terms as numbers, read once.
+  // Every counted paper's terms as numbers, read once: its body's, then its title's.
   const start = new Int32Array(counted.length + 1);
   const titleStart = new Int32Array(counted.length);
-  const read: number[] = [];
+  let total = 0;
+  for (const i of counted) total += paperStart[2 * i + 2]! - paperStart[2 * i]!;
+  const read = new Int32Array(total);
+  let used = 0;
   counted.forEach((i, p) => {
-    const paper = papers[i]!;
-    start[p] = read.length;
-    for (const term of paper.body) read.push(termNumber(term));
-    titleStart[p] = read.length;
-    for (const term of paper.title) read.push(termNumber(term));
+    start[p] = used;
+    for (let o = paperStart[2 * i + 1]!; o < paperStart[2 * i + 2]!; o++) read[used++] = termNumber(ids[o]!);
+    titleStart[p] = used;
+    for (let o = paperStart[2 * i]!; o < paperStart[2 * i + 1]!; o++) read[used++] = termNumber(ids[o]!);
   });
-  start[counted.length] = read.length;
+  start[counted.length] = used;
   const termKey = Int32Array.from(termKeys);
 
   const nKeys = keys.length;
@@ -202,7 +227,7 @@ export function countTerms(papers: Papers, topics: Int32Array): TermCounts {
       classWeight[k] = 0;
     }
   }
-  return { total: counted.length, sizes, terms, termKey, keys, keyIndex, keyWords, docFreq, leadFreq, classKeys, inClass, weighted, read: Int32Array.from(read), start, titleStart };
+  return { total: counted.length, sizes, terms, termKey, keys, keyIndex, keyWords, docFreq, leadFreq, classKeys, inClass, weighted, read, start, titleStart };
 }
 
 /** Each class's distinctive terms, best first (at most CANDIDATES). */

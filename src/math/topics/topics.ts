@@ -4,7 +4,7 @@
  * named by class-based TF-IDF; the middle level colours the map.
  */
 import { DEFAULT_CLUSTER_OPTIONS, densityClusters, type ClusterOptions } from './clusters';
-import { paperTerms, sampledTopicTerms, type PaperTerms, type TopicTerms } from './labels';
+import { paperTerms, sampledTopicTerms, type PaperTerms, type TermSource, type TopicTerms } from './labels';
 
 export interface TopicLevel {
   /** Topic of each paper at this level, −1 for none. */
@@ -28,10 +28,10 @@ export function termsReadOnce(texts: readonly string[]): (index: number) => Pape
   return (i) => (sets[i] ??= paperTerms(texts[i]!));
 }
 
-/** `termsOf(i)`: paper i's terms (termsReadOnce, or a table another worker read: ./term-table.ts). */
-export function topicLevels(coords: Float32Array, n: number, termsOf: (index: number) => PaperTerms, levels: readonly ClusterOptions[] = TOPIC_LEVELS): TopicLevel[] {
+/** `terms`: the papers' terms (termsReadOnce, or every paper's numbered by another worker: ./term-table.ts). */
+export function topicLevels(coords: Float32Array, n: number, terms: TermSource, levels: readonly ClusterOptions[] = TOPIC_LEVELS): TopicLevel[] {
   return levels.map((options) => {
     const topics = densityClusters(coords, n, options);
-    return { topics, terms: sampledTopicTerms(termsOf, topics) };
+    return { topics, terms: sampledTopicTerms(terms, topics) };
   });
 }

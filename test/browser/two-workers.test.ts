@@ -1,0 +1,62 @@
+/**
+ * The second core (workers/text-side.ts, text.worker.ts): a map of 5,000 real arXiv abstracts built
+ * with the text worker beside the pipeline worker (the corpus fit and the papers' terms there, the
+ * corpus parts shared between the two) is the map the pipeline worker builds alone (the text worker
+ * crashed at once: ?simulate=text-worker-crash), to the last bit.
+ */
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, serveDist, type StaticServer } from './harness';
+import { readArxiv, splitByPaper } from '../../scripts/lib/arxiv';
+
+const DIST = new URL('../../dist/', import.meta.url).pathname;
+const N = 5000;
+
+describe('the text worker on the second core', () => {
+  let browser: Browser;
+  let server: StaticServer;
+  let root: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'papermap-two-workers-'));
+    await cp(DIST, root, { recursive: true });
+    // Development papers: real abstracts the embedded model never saw.
+    const papers = splitByPaper(readArxiv()).dev.slice(0, N);
+    await mkdir(join(root, 'data'), { recursive: true });
+    await writeFile(join(root, 'data', 'arxiv.jsonl'), papers.map((p) => JSON.stringify({ id: p.id, title: p.title, abstract: p.abstract })).join('\n'));
+    server = await serveDist({ root });
+    browser = await launchChromium('wasm');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  async function build(query: string): Promise<{ page: Page; points: unknown; topics: unknown; ran: string[] }> {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(`${server.url}?device=wasm&corpus=data/arxiv.jsonl${query}`);
+    await page.waitForFunction(() => window.papermap !== undefined);
+    expect(await page.evaluate(() => window.papermap.ready.then(() => 'ready', (e: Error) => e.message))).toBe('ready');
+    const state = await page.evaluate(() => window.papermap.state());
+    expect(state.papers).toBe(N);
+    return { page, points: await page.evaluate(() => window.papermap.points()), topics: state.topics, ran: state.ran };
+  }
+
+  it('builds the same map as the pipeline worker alone, and says where the work was done', async () => {
+    const two = await build('');
+    const one = await build('&simulate=text-worker-crash');
+    expect(two.ran).toEqual(['model', 'embed', 'fit', 'knn', 'layout', 'topics']);
+    expect(one.ran).toEqual(two.ran);
+    expect(two.points).toEqual(one.points);
+    expect(two.topics).toEqual(one.topics);
+    const detail = (page: Page, stage: string) => page.locator(`#progress li[data-stage="${stage}"] .detail`).textContent();
+    expect(await detail(two.page, 'fit')).toMatch(/^in a second worker, beside the embedding · \d/);
+    expect(await detail(two.page, 'topics')).toMatch(/^terms read in a second worker, beside the layout · \d/);
+    expect(await detail(one.page, 'fit')).not.toMatch(/second worker/);
+    expect(await one.page.locator('#progress').textContent()).toMatch(/The second worker stopped/);
+  }, 240_000);
+});
