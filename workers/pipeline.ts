@@ -55,7 +55,7 @@ async function neighbours(vectors: Float32Array, n: number, d: number, k: number
       }
     }
   }
-  const unit = neighbourMethod(n, d) === 'exact' ? 'rows, exact' : 'passes, approximate (NN-descent)';
+  const unit = neighbourMethod(n, d) === 'exact' ? 'rows, exact' : 'passes (NN-descent)';
   return cosineNeighbours(vectors, n, d, k, { seed, onProgress: progress(unit) });
 }
 
@@ -135,7 +135,7 @@ async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Arra
   emit({ type: 'progress', stage: 'fit', done: 0, total: 1 });
   return timed('fit', async () => {
     const words = await text.fit((done, total) => emit({ type: 'progress', stage: 'fit', done, total, unit: 'papers' }));
-    if (text.inWorker) emit({ type: 'stage-note', stage: 'fit', text: 'in a second worker, beside the embedding' });
+    if (text.inWorker) emit({ type: 'stage-note', stage: 'fit', text: 'in a second worker' });
     if (!words) return { vectors: embedded.vectors, dims: embedded.dims, fit: null };
     const fit = withModel(words.space, embedded, n, hint!.queryIgnores);
     return { vectors: blendParts(fit, embedded.vectors, embedded.dims, words.parts, n), dims: embedded.dims + fit.dims, fit };
@@ -233,7 +233,7 @@ async function buildMap(request: RunRequest, emit: Emit, startText: (hint: Corpu
 
   const levels = await timed('topics', async () => {
     const terms = await textSide().terms();
-    if (textSide().inWorker) emit({ type: 'stage-note', stage: 'topics', text: 'terms read in a second worker, beside the layout' });
+    if (textSide().inWorker) emit({ type: 'stage-note', stage: 'topics', text: 'terms from a second worker' });
     return topicLevels(coords, n, terms);
   });
 

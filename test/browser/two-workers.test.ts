@@ -54,8 +54,8 @@ describe('the text worker on the second core', () => {
     expect(two.points).toEqual(one.points);
     expect(two.topics).toEqual(one.topics);
     const detail = (page: Page, stage: string) => page.locator(`#progress li[data-stage="${stage}"] .detail`).textContent();
-    expect(await detail(two.page, 'fit')).toMatch(/^in a second worker, beside the embedding · \d/);
-    expect(await detail(two.page, 'topics')).toMatch(/^terms read in a second worker, beside the layout · \d/);
+    expect(await detail(two.page, 'fit')).toMatch(/^in a second worker · \d/);
+    expect(await detail(two.page, 'topics')).toMatch(/^terms from a second worker · \d/);
     expect(await detail(one.page, 'fit')).not.toMatch(/second worker/);
     expect(await one.page.locator('#progress').textContent()).toMatch(/The second worker stopped/);
   }, 240_000);
