@@ -143,6 +143,12 @@ async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Arra
 }
 
 /**
+ * Above this many papers every paper's terms are not read ahead: the table would hold hundreds of
+ * megabytes, and naming reads at most NAMING_SAMPLE papers a topic, a small share of such a map.
+ */
+const TERMS_AHEAD_MAX = 250_000;
+
+/**
  * Runs a request to the end. `openText` starts the text side (./text-side.ts): in this thread by
  * default; the pipeline worker gives it a worker of its own, so the fit and the terms use the second core.
  */
@@ -150,7 +156,11 @@ export async function runPipeline(request: RunRequest, emit: Emit, openText: Ope
   let text: TextSide | null = null;
   const startText = (hint: CorpusFitHint | null) => {
     const wanted = fitOptions(request, hint);
-    text ??= openText(request.texts, 'options' in wanted ? wanted.options : null, request.simulate === 'text-worker-crash');
+    const fit = 'options' in wanted ? wanted.options : null;
+    // Terms are read ahead only behind a layout, and not for a map so big that naming samples a small share of it.
+    const readTerms = !request.given?.coords && request.texts.length <= TERMS_AHEAD_MAX;
+    // With neither to do beside the pipeline, a second worker would only copy the texts.
+    text ??= (fit || readTerms ? openText : textSideInThisThread)(request.texts, fit, { readTerms, crash: request.simulate === 'text-worker-crash' });
   };
   try {
     return await buildMap(request, emit, startText, () => text!);
@@ -233,7 +243,7 @@ async function buildMap(request: RunRequest, emit: Emit, startText: (hint: Corpu
 
   const levels = await timed('topics', async () => {
     const terms = await textSide().terms();
-    if (textSide().inWorker) emit({ type: 'stage-note', stage: 'topics', text: 'terms from a second worker' });
+    if (textSide().inWorker && textSide().readsTerms) emit({ type: 'stage-note', stage: 'topics', text: 'terms from a second worker' });
     return topicLevels(coords, n, terms);
   });
 

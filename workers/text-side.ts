@@ -24,6 +24,8 @@ export interface TextSide {
   readonly inWorker: boolean;
   /** Why the worker's work was done in this thread instead, if it was. */
   readonly failure: string | null;
+  /** Whether every paper's terms are read ahead (by the worker), rather than when naming asks. */
+  readonly readsTerms: boolean;
   /**
    * The fit's words side; null when the corpus is too small to fit or no fit was asked for. Asked for
    * when the caller has nothing else to do: it may then take a share of the work. `onProgress`: papers done.
@@ -35,8 +37,12 @@ export interface TextSide {
   close(): void;
 }
 
-/** Starts the text side of a run over `texts`; `fit` is null when the map takes no corpus fit; `crash` stages a crash of its worker (?simulate=text-worker-crash). */
-export type OpenTextSide = (texts: string[], fit: CorpusFitOptions | null, crash?: boolean) => TextSide;
+/**
+ * Starts the text side of a run over `texts`: `fit` is null when the map takes no corpus fit;
+ * `readTerms` says whether to read every paper's terms ahead (while the layout runs), or only those
+ * naming asks for, when it asks; `crash` stages a crash of its worker (?simulate=text-worker-crash).
+ */
+export type OpenTextSide = (texts: string[], fit: CorpusFitOptions | null, how?: { readTerms: boolean; crash: boolean }) => TextSide;
 
 export function corpusWords(texts: string[], options: CorpusFitOptions | null): CorpusWords | null {
   const space = options && fitCorpusSpace(texts, options);
@@ -50,6 +56,7 @@ export const textSideInThisThread: OpenTextSide = (texts, options) => {
   return {
     inWorker: false,
     failure: null,
+    readsTerms: false,
     fit: async () => (words === undefined ? (words = corpusWords(texts, options)) : words),
     terms: async () => termsOf,
     close: () => undefined,
@@ -73,7 +80,7 @@ export const PARTS_CHUNK = 1000;
  * the far end, then reads every paper's terms. Should that worker fail to start or crash, the work is
  * done in this thread instead: slower, the same result.
  */
-export const textSideInWorker: OpenTextSide = (texts, options, crash = false) => {
+export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, crash } = { readTerms: true, crash: false }) => {
   const n = texts.length;
   let reached = 0;
   let onProgress: ((done: number, total: number) => void) | undefined;
@@ -97,7 +104,7 @@ export const textSideInWorker: OpenTextSide = (texts, options, crash = false) =>
   };
   // The worker answers in order: the space (the blend waits for it), its share of the parts, then the terms (naming waits for them, after the layout).
   const space = rpc.request<CorpusSpace | null>((id) => ({ type: 'fit', id, texts, options, crash }));
-  const table = rpc.request<TermTable>((id) => ({ type: 'terms', id })).then(decodeTermTable, fallBack(here.terms));
+  const table = readTerms ? rpc.request<TermTable>((id) => ({ type: 'terms', id })).then(decodeTermTable, fallBack(here.terms)) : here.terms();
   let fit: Promise<CorpusWords | null> | null = null;
   const share = async (): Promise<CorpusWords | null> => {
     const fitted = await space;
@@ -117,6 +124,7 @@ export const textSideInWorker: OpenTextSide = (texts, options, crash = false) =>
     get inWorker() {
       return failure === null;
     },
+    readsTerms: readTerms,
     get failure() {
       return failure;
     },

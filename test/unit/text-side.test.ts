@@ -95,7 +95,7 @@ describe('a run with the text side apart', () => {
   const apart: OpenTextSide = (all, options) => {
     const words = corpusWords(all, options);
     const terms = decodeTermTable(termTable(all));
-    return { inWorker: true, failure: null, fit: async () => words, terms: async () => terms, close: () => undefined };
+    return { inWorker: true, failure: null, readsTerms: true, fit: async () => words, terms: async () => terms, close: () => undefined };
   };
   const request = {
     type: 'run' as const,
@@ -119,4 +119,13 @@ describe('a run with the text side apart', () => {
     expect(two.corpusFit).toEqual(one.corpusFit);
     expect(notes.map((m) => m.type === 'stage-note' && m.stage)).toEqual(['fit', 'topics']);
   }, 120_000);
+
+  it('starts no second worker for a file that brought its positions: no fit, and no layout to read terms behind', async () => {
+    const opened: unknown[] = [];
+    const spy: OpenTextSide = (...args) => (opened.push(args), apart(...args));
+    const coords = Float32Array.from({ length: 2 * texts.length }, (_, i) => Math.cos(i));
+    const result = await runPipeline({ ...request, given: { vectors: null, coords } }, () => undefined, spy);
+    expect(opened).toEqual([]);
+    expect(result.levels.length).toBe(3);
+  });
 });

@@ -100,11 +100,11 @@ export interface TermCounts {
 
 /**
  * Counts each term once per paper, by its key, over the papers of every class ≥ 0. Papers come
- * numbered (./term-table.ts): a term's key is made once per level, when first read, and the text of
- * a term is never looked up again.
+ * numbered (./term-table.ts), a phrase with its words' numbers: a term's key is made once per level,
+ * when first read, and no term is looked up by its text.
  */
 export function countTerms(papers: NumberedTerms, topics: Int32Array): TermCounts {
-  const { terms: allTerms, ids, start: paperStart } = papers;
+  const { terms: allTerms, ids, start: paperStart, words: phraseWords, wordStart } = papers;
   const classCount = topics.reduce((m, t) => Math.max(m, t + 1), 0);
   const counted: number[] = [];
   for (let i = 0; 2 * i + 2 < paperStart.length; i++) if (topics[i]! >= 0) counted.push(i);
@@ -147,19 +147,16 @@ export function countTerms(papers: NumberedTerms, topics: Int32Array): TermCount
     keyWords[key] = termWordKeys[t]!;
     return t;
   };
-  // A phrase's words are found by their text; any other term by its number.
-  const wordIndex = new Map<string, number>();
-  const wordNumber = (word: string): number => {
-    let t = wordIndex.get(word);
-    if (t === undefined) wordIndex.set(word, (t = register(word, null)));
-    return t;
-  };
   const local = new Int32Array(allTerms.length).fill(-1);
   const termNumber = (id: number): number => {
     let t = local[id]!;
     if (t < 0) {
-      const term = allTerms[id]!;
-      local[id] = t = term.includes(' ') ? register(term, term.split(' ').map((w) => termKeys[wordNumber(w)]!)) : wordNumber(term);
+      let wordKeys: number[] | null = null;
+      if (wordStart[id + 1]! > wordStart[id]!) {
+        wordKeys = [];
+        for (let o = wordStart[id]!; o < wordStart[id + 1]!; o++) wordKeys.push(termKeys[termNumber(phraseWords[o]!)]!);
+      }
+      local[id] = t = register(allTerms[id]!, wordKeys);
     }
     return t;
   };

@@ -6,56 +6,79 @@
  */
 import { paperTerms, type PaperTerms } from './terms';
 
-/** Paper p's title terms are terms[ids[start[2p] .. start[2p + 1])], its body terms terms[ids[start[2p + 1] .. start[2p + 2])]. */
+/**
+ * Paper p's title terms are terms[ids[start[2p] .. start[2p + 1])], its body terms terms[ids[start[2p + 1] .. start[2p + 2])].
+ * A phrase's words are terms too: term t's are words[wordStart[t] .. wordStart[t + 1]) (none for a word).
+ */
 export interface NumberedTerms {
   terms: readonly string[];
   ids: Int32Array;
   start: Int32Array;
+  words: Int32Array;
+  wordStart: Int32Array;
 }
 
 /** NumberedTerms for a transfer: the distinct terms as UTF-8, one per line (a term is words and single spaces: never a line break). */
-export interface TermTable {
+export interface TermTable extends Omit<NumberedTerms, 'terms'> {
   text: Uint8Array;
-  ids: Int32Array;
-  start: Int32Array;
+}
+
+/** An Int32Array that grows as it is appended to. */
+class Int32List {
+  private data = new Int32Array(1 << 16);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(2 * this.data.length);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+
+  done(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
 }
 
 /** Numbers terms as they come, paper by paper. */
 class Numbering {
   readonly terms: string[] = [];
   private readonly number = new Map<string, number>();
-  private ids = new Int32Array(1 << 16);
-  private used = 0;
+  private readonly ids = new Int32List();
+  private readonly words = new Int32List();
+  private readonly wordStart = new Int32List();
   readonly start: Int32Array;
   private papers = 0;
 
   constructor(papers: number) {
     this.start = new Int32Array(2 * papers + 1);
+    this.wordStart.push(0);
   }
 
   add({ title, body }: PaperTerms): void {
-    this.push(title);
-    this.start[2 * this.papers + 1] = this.used;
-    this.push(body);
-    this.start[2 * this.papers + 2] = this.used;
+    for (const term of title) this.ids.push(this.intern(term));
+    this.start[2 * this.papers + 1] = this.ids.length;
+    for (const term of body) this.ids.push(this.intern(term));
+    this.start[2 * this.papers + 2] = this.ids.length;
     this.papers += 1;
   }
 
   done(): NumberedTerms {
-    return { terms: this.terms, ids: this.ids.slice(0, this.used), start: this.start };
+    return { terms: this.terms, ids: this.ids.done(), start: this.start, words: this.words.done(), wordStart: this.wordStart.done() };
   }
 
-  private push(terms: readonly string[]): void {
-    if (this.used + terms.length > this.ids.length) {
-      const grown = new Int32Array(Math.max(2 * this.ids.length, this.used + terms.length));
-      grown.set(this.ids.subarray(0, this.used));
-      this.ids = grown;
+  private intern(term: string): number {
+    let id = this.number.get(term);
+    if (id === undefined) {
+      // A phrase's words first (a paper's terms list them before the phrase; any other list may not).
+      const parts = term.includes(' ') ? term.split(' ').map((word) => this.intern(word)) : [];
+      this.number.set(term, (id = this.terms.push(term) - 1));
+      for (const word of parts) this.words.push(word);
+      this.wordStart.push(this.words.length);
     }
-    for (const term of terms) {
-      let id = this.number.get(term);
-      if (id === undefined) this.number.set(term, (id = this.terms.push(term) - 1));
-      this.ids[this.used++] = id;
-    }
+    return id;
   }
 }
 
@@ -70,17 +93,17 @@ export function numberTerms(papers: readonly (PaperTerms | string[])[]): Numbere
 export function termTable(texts: readonly string[]): TermTable {
   const numbering = new Numbering(texts.length);
   for (const text of texts) numbering.add(paperTerms(text));
-  const { terms, ids, start } = numbering.done();
-  return { text: new TextEncoder().encode(terms.join('\n')), ids, start };
+  const { terms, ...numbers } = numbering.done();
+  return { text: new TextEncoder().encode(terms.join('\n')), ...numbers };
 }
 
-export function decodeTermTable({ text, ids, start }: TermTable): NumberedTerms {
+export function decodeTermTable({ text, ...numbers }: TermTable): NumberedTerms {
   const decoded = new TextDecoder().decode(text);
-  return { terms: decoded === '' ? [] : decoded.split('\n'), ids, start };
+  return { terms: decoded === '' ? [] : decoded.split('\n'), ...numbers };
 }
 
-export function termTableTransfer(table: TermTable): ArrayBuffer[] {
-  return [table.text.buffer as ArrayBuffer, table.ids.buffer as ArrayBuffer, table.start.buffer as ArrayBuffer];
+export function termTableTransfer({ text, ids, start, words, wordStart }: TermTable): ArrayBuffer[] {
+  return [text, ids, start, words, wordStart].map((array) => array.buffer as ArrayBuffer);
 }
 
 /** The papers at `indices`, in that order, numbered as in `all`. */
@@ -97,5 +120,5 @@ export function selectPapers(all: NumberedTerms, indices: ArrayLike<number>): Nu
     start[2 * j + 1] = used + middle - from;
     start[2 * j + 2] = used += to - from;
   }
-  return { terms: all.terms, ids, start };
+  return { ...all, ids, start };
 }
