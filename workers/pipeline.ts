@@ -47,7 +47,7 @@ async function neighbours(vectors: Float32Array, n: number, d: number, k: number
     if (device) {
       try {
         if (loseGpu) device.destroy();
-        return { knn: await webgpuCosineKnn(device, vectors, n, d, k, { onProgress: progress('rows, exact on the GPU') }), method: 'webgpu' };
+        return { knn: await webgpuCosineKnn(device, vectors, n, d, k, { onProgress: progress('rows, exact, GPU') }), method: 'webgpu' };
       } catch (error) {
         warnings.push(`The neighbour search on the GPU failed (${error instanceof Error ? error.message : String(error)}); the CPU did it instead.`);
       } finally {
