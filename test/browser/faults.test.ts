@@ -111,22 +111,6 @@ describe('on the WASM path', () => {
     await expect.poll(() => panel.getAttribute('data-collapsed')).toBe('true');
   });
 
-  it('a crashed second worker: the pipeline worker does its work, the map is the same, and the panel says so', async () => {
-    const prebuilt = await freshPage(browser, 'device=wasm');
-    expect(await readyOutcome(prebuilt)).toBe('ready');
-    const expected = await prebuilt.evaluate(() => ({ points: window.papermap.points(), topics: window.papermap.state().topics }));
-    const page = await freshPage(browser, 'device=wasm&simulate=text-worker-crash');
-    expect(await readyOutcome(page)).toBe('ready');
-    const state = await page.evaluate(() => window.papermap.state());
-    expect([state.source, state.ran]).toEqual(['browser', ['model', 'embed', 'fit', 'knn', 'layout', 'topics']]);
-    expect(await page.evaluate(() => window.papermap.points())).toEqual(expected.points);
-    expect(state.topics).toEqual(expected.topics);
-    const panel = page.locator('#progress');
-    expect(await panel.textContent()).toMatch(/The second worker stopped \(the text worker crashed: .*simulated text worker crash.*\); the pipeline worker did its work instead/);
-    expect(await panel.locator('li[data-stage="fit"] .detail').textContent()).not.toMatch(/second worker/);
-    expect(await panel.getAttribute('data-collapsed')).toBe('false');
-  });
-
   it('cancel stops the run at once, keeps the page usable, and retry builds the map', async () => {
     const page = await freshPage(browser, 'device=wasm');
     const cancel = page.locator('#progress button', { hasText: 'Cancel' });

@@ -56,7 +56,10 @@ describe('the text worker on the second core', () => {
     const detail = (page: Page, stage: string) => page.locator(`#progress li[data-stage="${stage}"] .detail`).textContent();
     expect(await detail(two.page, 'fit')).toMatch(/^in a second worker · \d/);
     expect(await detail(two.page, 'topics')).toMatch(/^terms from a second worker · \d/);
+    // A crash loses nothing: the same map, a warning, and the panel stays open to show it.
     expect(await detail(one.page, 'fit')).not.toMatch(/second worker/);
-    expect(await one.page.locator('#progress').textContent()).toMatch(/The second worker stopped/);
+    expect(await one.page.locator('#progress').textContent()).toMatch(/The second worker stopped \(the text worker crashed: .*simulated text worker crash.*\); the pipeline worker did its work instead/);
+    expect(await one.page.locator('#progress').getAttribute('data-collapsed')).toBe('false');
+    expect(await two.page.locator('#progress').textContent()).not.toMatch(/second worker stopped/);
   }, 240_000);
 });

@@ -97,9 +97,11 @@ describe('a run with the text side apart', () => {
     const terms = decodeTermTable(termTable(all));
     return { inWorker: true, failure: null, readsTerms: true, fit: async () => words, terms: async () => terms, close: () => undefined };
   };
+  // Enough papers for a second worker to be worth starting (smaller maps keep the text side in the pipeline worker).
+  const many = Array.from({ length: 6 }, (_, copy) => texts.map((text) => `${text} Copy ${copy}.`)).flat();
   const request = {
     type: 'run' as const,
-    texts,
+    texts: many,
     modelId: DEFAULT_MODEL_ID,
     modelsUrl: pathToFileURL(new URL('../../public/models/', import.meta.url).pathname).href,
     ortUrl: '',
@@ -120,12 +122,13 @@ describe('a run with the text side apart', () => {
     expect(notes.map((m) => m.type === 'stage-note' && m.stage)).toEqual(['fit', 'topics']);
   }, 120_000);
 
-  it('starts no second worker for a file that brought its positions: no fit, and no layout to read terms behind', async () => {
+  it('starts no second worker for a file that brought its positions (no fit, no layout to read terms behind), nor for a small map', async () => {
     const opened: unknown[] = [];
     const spy: OpenTextSide = (...args) => (opened.push(args), apart(...args));
-    const coords = Float32Array.from({ length: 2 * texts.length }, (_, i) => Math.cos(i));
+    const coords = Float32Array.from({ length: 2 * many.length }, (_, i) => Math.cos(i));
     const result = await runPipeline({ ...request, given: { vectors: null, coords } }, () => undefined, spy);
-    expect(opened).toEqual([]);
     expect(result.levels.length).toBe(3);
-  });
+    await runPipeline({ ...request, texts }, () => undefined, spy);
+    expect(opened).toEqual([]);
+  }, 120_000);
 });
