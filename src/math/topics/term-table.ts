@@ -1,7 +1,7 @@
 /**
  * Papers' terms (paperTerms) as numbers: each distinct term once, and each paper's terms as its
  * numbers. Naming counts by these numbers (./term-ranking.ts), and a worker that read a corpus's terms
- * hands them to another as three buffers (a map of 100,000 papers reads twelve million terms, which a
+ * hands them to another as five buffers (a map of 100,000 papers reads twelve million terms, which a
  * structured clone of string arrays would copy one by one).
  */
 import { paperTerms, type PaperTerms } from './terms';
