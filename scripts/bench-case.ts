@@ -5,13 +5,16 @@
  *   lasso-index | lasso-naive <n> <runs>
  *   layout-ours | layout-umapjs | layout-atlas <n> <runs> <out-prefix> <sample-rows>
  *   embed-fast | embed-transformers <n> <runs> <out-prefix>
+ *   bert-corpus-order | bert-length-order <n> <runs> <out-prefix> <models-dir>
  *
  * Layout cases build the map of the same synthetic vectors (scripts/lib/synthetic-vectors.ts) and
  * write the last run's positions (<out>.coords.f32) and the kNN lists of the sampled rows
  * (<out>.knn.i32, k − 1 others per row) for scripts/bench.ts to score all methods alike.
  * Embedding cases embed the texts in <out>.texts.json with the shipped model, by the app's fast
  * static path or through transformers.js (onnxruntime-web's WASM, one thread, as on a plain host),
- * and write the last run's vectors to <out>.f32.
+ * and write the last run's vectors to <out>.f32. BERT cases embed them with the random-weight BERT in
+ * <models-dir>/bench/random-bert: transformers.js's pipeline called on batches in corpus order (what
+ * its docs show), or the app's transformers.js path (longest texts first, src/model/length-order.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -175,6 +178,26 @@ if (name === 'lasso-index' || name === 'lasso-naive') {
   report.loadMs = performance.now() - start;
   let vectors: Float32Array = new Float32Array(0);
   for (let r = 0; r < runs; r++) await measureAsync(async () => (vectors = (await embedder.embedAll(texts, DEFAULT_PIPELINE_PARAMS.batchSize, () => undefined)).vectors));
+  report.tokens = texts.reduce((sum, t) => sum + embedder.tokenize(t).length + 2, 0);
+  writeFileSync(`${outPrefix}.f32`, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
+} else if (name === 'bert-corpus-order' || name === 'bert-length-order') {
+  const texts = JSON.parse(readFileSync(`${outPrefix}.texts.json`, 'utf8')) as string[];
+  const options: EmbedderOptions = { modelId: 'bench/random-bert', modelsUrl: pathToFileURL(sampleArg! + '/').href, ortUrl: nodeOrtUrl(), device: 'wasm' };
+  await useOnnxruntimeWeb();
+  const embedder = await (await import('../workers/embed')).TransformersEmbedder.load(options);
+  const { pipeline } = await import('@huggingface/transformers');
+  const extractor = name === 'bert-corpus-order' ? await pipeline('feature-extraction', options.modelId, { device: 'auto', session_options: { executionProviders: ['wasm'] }, dtype: 'fp32' }) : null;
+  const batch = DEFAULT_PIPELINE_PARAMS.batchSize;
+  let vectors: Float32Array = new Float32Array(0);
+  for (let r = 0; r < runs; r++) {
+    await measureAsync(async () => {
+      if (!extractor) return void (vectors = (await embedder.embedAll(texts, batch, () => undefined)).vectors);
+      const parts: Float32Array[] = [];
+      for (let start = 0; start < texts.length; start += batch) parts.push((await extractor(texts.slice(start, start + batch), { pooling: 'mean', normalize: true })).data as Float32Array);
+      vectors = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
+      parts.reduce((at, p) => (vectors.set(p, at), at + p.length), 0);
+    });
+  }
   report.tokens = texts.reduce((sum, t) => sum + embedder.tokenize(t).length + 2, 0);
   writeFileSync(`${outPrefix}.f32`, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
 } else {

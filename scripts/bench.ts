@@ -6,10 +6,12 @@
  *   npm run bench                 layouts at 2k, 10k, 50k (+100k ours) and lasso at 1M
  *   npm run bench -- --quick      a smoke run: 2k only, one run each
  *   npm run bench -- --sizes=2000,10000
- *   npm run bench -- --only=embed  one section (layout, lasso or embed); the others' results are kept
+ *   npm run bench -- --only=embed  one section (layout, lasso, embed or transformer); the others' results are kept
  *
  * Embedding: papers/s of the shipped model's fast static path (workers/embed-static.ts) against the
  * transformers.js path it replaced, on N = 2,000 and 20,000 development abstracts (scripts/lib/arxiv.ts).
+ * Transformer: a pretrained-shaped model (a random-weight BERT of bert-tiny's shape, 2 layers × 128) through transformers.js,
+ * batched in corpus order (the plain pipeline) vs longest first (the app's path), on 1,000 of the same abstracts.
  *
  * The layout baselines are plain umap-js (the app's dependency) and Embedding Atlas's WASM UMAP
  * (embedding-atlas, installed on first use into bench/baselines/, outside the app's dependencies).
@@ -23,13 +25,15 @@ import { DEFAULT_MODEL_ID } from '../src/model/models';
 import { ATLAS_MODULE, BENCH_DIMS, BENCH_K, sampleRows } from './lib/bench-layout';
 import { syntheticEmbeddings } from './lib/synthetic-vectors';
 import { paperText, readArxiv, splitByPaper } from './lib/arxiv';
+import { writeRandomBert } from './lib/model/random-bert';
+import { DEFAULT_PIPELINE_PARAMS } from '../src/pipeline/types';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const sizesArg = args.find((a) => a.startsWith('--sizes='));
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const section = (name: 'layout' | 'lasso' | 'embed') => !only || only.includes(name);
+const section = (name: 'layout' | 'lasso' | 'embed' | 'transformer') => !only || only.includes(name);
 
 interface CaseResult {
   case: string;
@@ -216,6 +220,52 @@ function benchEmbedding(): EmbedRow[] {
   return rows;
 }
 
+// ---- Transformer models: batches in corpus order vs longest first ---------------------------------
+
+const BERT_SHAPE = { layers: 2, hidden: 128, heads: 2, intermediate: 512, positions: 512 };
+const BERT_PATHS = [
+  { id: 'corpus-order', label: 'corpus order', note: "transformers.js's feature-extraction pipeline on batches in corpus order (its documented use)" },
+  { id: 'length-order', label: 'longest first', note: "the app's transformers.js path (workers/embed.ts): batches of texts of about one length (src/model/length-order.ts)" },
+] as const;
+
+interface BertRow {
+  n: number;
+  path: (typeof BERT_PATHS)[number]['id'];
+  runs: number;
+  medianMs: number;
+  papersPerSecond: number;
+  peakMB: number;
+  /** Largest difference of a vector component from the corpus-order path's (same texts, same model). */
+  maxAbsDiff: number;
+}
+
+const bertRows: BertRow[] = section('transformer') ? benchTransformer() : [];
+
+function benchTransformer(): BertRow[] {
+  const rows: BertRow[] = [];
+  const { dev } = splitByPaper(readArxiv());
+  const modelsDir = join(work, 'models');
+  writeRandomBert(join(modelsDir, 'bench', 'random-bert'), join(root, 'public/models', DEFAULT_MODEL_ID), BERT_SHAPE);
+  const n = quick ? 200 : 1000;
+  // Every 7th development paper from the end: not the embedding section's texts, none trained on.
+  const texts = Array.from({ length: n }, (_, i) => paperText(dev[dev.length - 1 - i * 7]!));
+  const vectors = new Map<string, Float32Array>();
+  for (const path of BERT_PATHS) {
+    const prefix = join(work, `bert-${path.id}-${n}`);
+    writeFileSync(`${prefix}.texts.json`, JSON.stringify(texts));
+    process.stdout.write(`transformer, ${path.label} at N = ${n.toLocaleString('en')}… `);
+    const result = runCase(`bert-${path.id}`, n, 1, prefix, modelsDir);
+    console.log(seconds(median(result.runs)));
+    const bytes = readFileSync(`${prefix}.f32`);
+    vectors.set(path.id, new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+    const ms = median(result.runs);
+    rows.push({ n, path: path.id, runs: result.runs.length, medianMs: ms, papersPerSecond: (n * 1000) / ms, peakMB: result.maxRssMB, maxAbsDiff: 0 });
+  }
+  const reference = vectors.get('corpus-order')!;
+  for (const row of rows) row.maxAbsDiff = vectors.get(row.path)!.reduce((worst, x, i) => Math.max(worst, Math.abs(x - reference[i]!)), 0);
+  return rows;
+}
+
 // ---- Report ---------------------------------------------------------------------------------------
 
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
@@ -278,10 +328,24 @@ function printEmbedding(): void {
   for (const p of EMBED_PATHS) console.log(`  ${p.label}: ${p.note}`);
 }
 
+if (bertRows.length > 0) {
+  const { layers, hidden } = BERT_SHAPE;
+  console.log(`\nTransformer model (random-weight BERT, ${layers} layers × ${hidden}, WASM, 1 thread, batches of ${DEFAULT_PIPELINE_PARAMS.batchSize}) on development abstracts; max |Δ|: largest component difference from corpus order.\n`);
+  const head = ['N', 'batches', 'median', 'papers/s', 'peak RSS', 'vs corpus order', 'max |Δ|'];
+  const lines: string[][] = [head];
+  const base = bertRows.find((r) => r.path === 'corpus-order')!;
+  for (const row of bertRows) {
+    lines.push([row.n.toLocaleString('en'), BERT_PATHS.find((p) => p.id === row.path)!.label, seconds(row.medianMs) + (row.runs > 1 ? ` (${row.runs})` : ''), row.papersPerSecond.toFixed(1), `${row.peakMB} MB`, row === base ? '' : `${(base.medianMs / row.medianMs).toFixed(2)}×`, row.maxAbsDiff.toExponential(1)]);
+  }
+  const w = head.map((_, c) => Math.max(...lines.map((r) => r[c]!.length)));
+  for (const r of lines) console.log(r.map((cell, c) => (c < 2 ? cell.padEnd(w[c]!) : cell.padStart(w[c]!))).join('  '));
+  for (const p of BERT_PATHS) console.log(`  ${p.label}: ${p.note}`);
+}
+
 // A run of some sections keeps the others' last results.
 const resultsFile = join(root, 'bench/results.json');
 const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
-const fresh = { ...(section('layout') ? { layout: layoutRows } : {}), ...(lasso ? { lasso } : {}), ...(section('embed') ? { embedding: embedRows } : {}) };
+const fresh = { ...(section('layout') ? { layout: layoutRows } : {}), ...(lasso ? { lasso } : {}), ...(section('embed') ? { embedding: embedRows } : {}), ...(section('transformer') ? { transformer: { shape: BERT_SHAPE, rows: bertRows } } : {}) };
 mkdirSync(join(root, 'bench'), { recursive: true });
 writeFileSync(resultsFile, JSON.stringify({ ...previous, machine, quick, ...fresh }, null, 2) + '\n');
 console.log('\nwrote bench/results.json');

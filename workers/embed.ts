@@ -14,6 +14,7 @@ import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/tran
 import { DEFAULT_MODEL_ID } from '../src/model/models';
 import { ORT_FILES, wasmThreads } from '../src/ort-files';
 import { StaticEmbedder } from './embed-static';
+import { lengthOrder } from '../src/model/length-order';
 import { corpusFitHint, type Embedder as EmbedderApi, type EmbedderOptions, type ModelConfig } from './embedder';
 import type { Device, PartialEmbedding } from '../src/pipeline/types';
 
@@ -124,29 +125,31 @@ export class TransformersEmbedder implements Embedder {
     let vectors: Float32Array | null = resume?.vectors ?? null;
     let dims = resume?.dims ?? 0;
     const empty: number[] = [];
+    const order = lengthOrder(texts);
     for (let start = resume?.done ?? 0, batch = 0; start < texts.length; start += batchSize, batch++) {
       if (this.device === 'webgpu' && batch === this.options.loseGpuAfterBatch) await destroyGpuDevice();
-      const slice = texts.slice(start, start + batchSize);
+      const papers = order.subarray(start, start + batchSize);
       let result: { data: Float32Array; dims: number };
       try {
-        result = await this.batch(slice);
+        result = await this.batch(Array.from(papers, (i) => texts[i]!));
       } catch (error) {
         if (this.device !== 'webgpu') throw error;
         const partial = vectors ? { vectors, dims, done: start } : null;
         throw new GpuFailure(`WebGPU failed while embedding (${describe(error)}): WASM took over at paper ${start + 1}`, partial);
       }
       dims = result.dims;
-      for (let r = 0; r < slice.length; r++) {
+      vectors ??= new Float32Array(texts.length * dims);
+      for (let r = 0; r < papers.length; r++) {
         const row = result.data.subarray(r * dims, (r + 1) * dims);
         if (row.some((x) => !Number.isFinite(x))) {
           row.fill(0);
-          empty.push(start + r);
+          empty.push(papers[r]!);
         }
+        vectors.set(row, papers[r]! * dims);
       }
-      vectors ??= new Float32Array(texts.length * dims);
-      vectors.set(result.data, start * dims);
       onProgress(Math.min(texts.length, start + batchSize), texts.length);
     }
+    empty.sort((a, b) => a - b);
     return { vectors: vectors ?? new Float32Array(0), dims, empty };
   }
 

@@ -40,7 +40,10 @@ export const SIMULATED_FAULTS: readonly SimulatedFault[] = ['gpu-loss', 'worker-
 export interface PartialEmbedding {
   vectors: Float32Array;
   dims: number;
-  /** Texts embedded so far (rows 0..done−1 of vectors are valid). */
+  /**
+   * Texts embedded so far, counted in the embedder's own order (the transformers.js path embeds the
+   * longest first, src/model/length-order.ts): those papers' rows of vectors are valid.
+   */
   done: number;
 }
 
