@@ -12,7 +12,7 @@ import { topicLevels } from '../src/math/topics/topics';
 import { textSideInThisThread, type OpenTextSide, type TextSide } from './text-side';
 import { quantiseRows } from '../src/cache/quantise';
 import { blendParts, withModel, DEFAULT_CORPUS_FIT, type CorpusFit, type CorpusFitHint, type CorpusFitOptions } from '../src/model/corpus-fit';
-import { chooseDevice, probeAdapter } from './device';
+import { chooseDevice, neighboursOnGpu, probeAdapter } from './device';
 import { Embedder, GpuFailure } from './embed';
 import { fileGeometry, type Device, type DeviceChoice, type NeighbourMethodUsed, type PipelineResult, type Stage } from '../src/pipeline/types';
 import type { RunRequest, WorkerMessage } from './messages';
@@ -30,19 +30,13 @@ export class StageError extends Error {
 }
 
 /**
- * Above this many papers even a GPU's exact search (n² · d) takes too long and NN-descent on the CPU
- * wins: 200,000 × 384-d is ~1.5·10¹³ multiply-adds, seconds on a discrete GPU.
- */
-const GPU_EXACT_MAX = 200_000;
-
-/**
- * The kNN graph: exact on the GPU when the map is built on WebGPU, else on the CPU (exact or
- * NN-descent by size). A GPU that fails or is lost hands the search to the CPU, with a warning.
+ * The kNN graph: exact on the GPU where `onGpu` (workers/device.ts, neighboursOnGpu), else on the CPU
+ * (exact or NN-descent by size). A GPU that fails or is lost hands the search to the CPU, with a warning.
  * `loseGpu`: fault injection, the device destroyed as the search starts.
  */
 async function neighbours(vectors: Float32Array, n: number, d: number, k: number, onGpu: boolean, seed: number, emit: Emit, warnings: string[], loseGpu = false): Promise<{ knn: KnnGraph; method: NeighbourMethodUsed }> {
   const progress = (unit: string) => (done: number, total: number) => emit({ type: 'progress', stage: 'knn', done, total, unit });
-  if (onGpu && n <= GPU_EXACT_MAX && k <= MAX_GPU_K) {
+  if (onGpu && k <= MAX_GPU_K) {
     const device = await requestKnnDevice();
     if (device) {
       try {
@@ -225,8 +219,9 @@ async function buildMap(request: RunRequest, emit: Emit, startText: (hint: Corpu
     const first = start.slice();
     emit({ type: 'layout-preview', coords: first, epoch: 0, epochs: 0 }, [first.buffer as ArrayBuffer]);
     const k = Math.min(params.nNeighbors, n - 1);
-    // On the GPU when the device decided above is WebGPU (the model ran there, or the file gave the vectors).
-    const onGpu = choice?.device === 'webgpu';
+    // On the GPU when the device decided above is WebGPU (the model ran there, or the file gave the
+    // vectors) and the map is large enough for the GPU to win, or WebGPU was asked for by name.
+    const onGpu = neighboursOnGpu(choice, request.device, n, dims);
     // Simulated GPU loss: where the model did not run on the GPU (a static model), the neighbour search loses it.
     const loseGpu = request.simulate === 'gpu-loss' && embedded.embeddedOn === 'cpu';
     const { knn, method } = await timed('knn', () => neighbours(vectors, n, dims, k, onGpu, params.seed, emit, warnings, loseGpu));
