@@ -5,10 +5,10 @@
  * LZ4 from hyparquet-compressors); Arrow IPC (file or stream, `.arrow` / `.feather` v2) through
  * Flechette (UW IDL's small, fast Arrow reader, ZSTD buffers decoded with fzstd).
  *
- * Cells come out as the text readers give them: text, numbers, lists of numbers for embeddings
- * (`list<float>` and `fixed_size_list<float>` alike), null; dates as ISO text, 64-bit integers as numbers.
+ * Cells come out as the text readers give them: text, numbers, null; dates as ISO text, 64-bit
+ * integers as numbers; embeddings (`list<float>` and `fixed_size_list<float>` alike) as typed arrays.
  */
-import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects, parquetSchema, type FileMetaData, type SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { CompressionType, setCompressionCodec, tableFromIPC } from '@uwdata/flechette';
 import { decompress as zstdDecompress } from 'fzstd';
@@ -38,24 +38,34 @@ export function notColumnarAfterAll(name: string): ImportError | null {
   return kind && new ImportError(`"${name}" does not start like a ${kind[0]} file (its first bytes are not ${kind[1]}): it is damaged, or not a ${kind[0]} file.`);
 }
 
-/** A cell as the text readers would give it. */
+/**
+ * A cell as the text readers would give it, except lists of numbers: a typed array stays one (an
+ * Arrow list is a view into the file's own buffer, so 100,000 embeddings cost no copy).
+ */
 function plainCell(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    // Numeric lists (embeddings) as plain numbers; raw bytes (binary columns) are not text.
-    return value instanceof Uint8Array ? null : Array.from(value as unknown as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+    // Raw bytes (binary columns) are not text; 64-bit integers become plain numbers.
+    if (value instanceof Uint8Array) return null;
+    if (value instanceof BigInt64Array || value instanceof BigUint64Array) return Array.from(value, Number);
+    return value;
   }
   // A list of plain values (an embedding: hundreds of numbers, in every row) is kept as it is.
   if (Array.isArray(value)) return value.every((v) => typeof v === 'number' || typeof v === 'string' || v === null) ? value : value.map(plainCell);
   return value;
 }
 
-function table(name: string, format: BinaryFormat, columns: string[], rows: Record<string, unknown>[], limits: ImportLimits): ParsedTable {
-  if (rows.length > limits.maxPapers) {
-    throw new ImportError(`The file has ${rows.length.toLocaleString('en')} rows, more than the ${limits.maxPapers.toLocaleString('en')} papers a map can hold: keep a sample.`);
+/** Too many rows for a map, said before any of them is decoded. */
+function checkRowCount(rows: number, limits: ImportLimits): void {
+  if (rows > limits.maxPapers) {
+    throw new ImportError(`The file has ${rows.toLocaleString('en')} rows, more than the ${limits.maxPapers.toLocaleString('en')} papers a map can hold: keep a sample.`);
   }
+}
+
+function table(name: string, format: BinaryFormat, columns: string[], rows: Record<string, unknown>[], limits: ImportLimits): ParsedTable {
+  checkRowCount(rows.length, limits);
   return { name, format, columns, rows, rowUnit: 'row', rowNumbers: rows.map((_, i) => i + 1), warnings: [], papermap: false };
 }
 
@@ -65,21 +75,64 @@ function unreadable(kind: string, error: unknown): ImportError {
   return new ImportError(`The ${kind} file could not be read (${reason}): it may be cut short or damaged; save or download it again.`);
 }
 
+/**
+ * Top-level columns that are lists of 32- or 64-bit floats (embeddings), by name: hyparquet gives each
+ * row's list as an array of doubles, which is kept as a typed array of the file's own precision.
+ */
+function floatLists(schema: SchemaTree): Map<string, 'FLOAT' | 'DOUBLE'> {
+  const lists = new Map<string, 'FLOAT' | 'DOUBLE'>();
+  for (const column of schema.children) {
+    let leaf = column;
+    while (leaf.children.length === 1) leaf = leaf.children[0]!;
+    const type = leaf.element.type;
+    if (leaf !== column && leaf.children.length === 0 && (type === 'FLOAT' || type === 'DOUBLE')) lists.set(column.element.name, type);
+  }
+  return lists;
+}
+
+/** A float list cell as a typed array; a list with nulls (or anything else) as the text readers give it. */
+function floatListCell(value: unknown, type: 'FLOAT' | 'DOUBLE'): unknown {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) return plainCell(value);
+  return type === 'FLOAT' ? Float32Array.from(value as number[]) : Float64Array.from(value as number[]);
+}
+
+/**
+ * Reads a Parquet file one row group at a time, so that only one group's decoded pages are held at
+ * once beside the rows read so far, and each embedding becomes a typed array as its group is read.
+ */
 export async function readParquet(bytes: ArrayBuffer, name: string, limits: ImportLimits): Promise<ParsedTable> {
+  let metadata: FileMetaData;
   let columns: string[];
+  let lists: Map<string, 'FLOAT' | 'DOUBLE'>;
   try {
-    const metadata = parquetMetadata(bytes);
-    columns = parquetSchema(metadata).children.map((c) => c.element.name);
+    metadata = parquetMetadata(bytes);
+    const schema = parquetSchema(metadata);
+    columns = schema.children.map((c) => c.element.name);
+    lists = floatLists(schema);
   } catch (error) {
     throw unreadable('Parquet', error);
   }
-  let rows: Record<string, unknown>[];
-  try {
-    rows = await parquetReadObjects({ file: bytes, compressors });
-  } catch (error) {
-    throw unreadable('Parquet', error);
+  checkRowCount(Number(metadata.num_rows), limits);
+  const rows: Record<string, unknown>[] = [];
+  let start = 0;
+  for (const group of metadata.row_groups) {
+    const end = start + Number(group.num_rows);
+    if (end === start) continue;
+    let part: Record<string, unknown>[];
+    try {
+      part = await parquetReadObjects({ file: bytes, metadata, rowStart: start, rowEnd: end, compressors });
+    } catch (error) {
+      throw unreadable('Parquet', error);
+    }
+    for (const row of part) {
+      for (const column of columns) {
+        const type = lists.get(column);
+        row[column] = type ? floatListCell(row[column], type) : plainCell(row[column]);
+      }
+      rows.push(row);
+    }
+    start = end;
   }
-  for (const row of rows) for (const column of columns) row[column] = plainCell(row[column]);
   return table(name, 'parquet', columns, rows, limits);
 }
 
@@ -95,6 +148,7 @@ export function readArrow(bytes: ArrayBuffer, name: string, limits: ImportLimits
   try {
     const arrow = tableFromIPC(new Uint8Array(bytes), { useDate: true });
     columns = arrow.schema.fields.map((f) => f.name);
+    checkRowCount(arrow.numRows, limits);
     rows = arrow.toArray() as Record<string, unknown>[];
   } catch (error) {
     throw unreadable('Arrow', error);

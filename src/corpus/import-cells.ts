@@ -9,6 +9,7 @@ export function cellText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) return value.map(cellText).join(' ');
+  if (isNumberArray(value)) return Array.prototype.join.call(value, ' ');
   return JSON.stringify(value);
 }
 
@@ -82,16 +83,25 @@ export function authorCount(value: unknown): number | null {
   return names.filter((s) => s.trim() !== '').length;
 }
 
-/** A list of numbers, as an array or as text: JSON ("[0.1, 0.2]") or NumPy's print ("[ 0.1  0.2\n 0.3]"), which pandas writes to CSV. */
-export function readVector(value: unknown): number[] | null {
-  let list = value;
+/** A typed array of numbers (a columnar reader's list), not raw bytes or 64-bit integers. */
+function isNumberArray(value: unknown): value is Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof Uint8Array) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
+}
+
+/**
+ * A list of numbers, as an array or as text: JSON ("[0.1, 0.2]") or NumPy's print ("[ 0.1  0.2\n 0.3]"),
+ * which pandas writes to CSV. A typed array (a columnar reader's list) is taken as it is, not copied.
+ */
+export function readVector(value: unknown): ArrayLike<number> | null {
+  let list: unknown = value;
   if (typeof value === 'string') {
     const inner = /^\s*\[([^[\]]*)\]\s*$/.exec(value)?.[1];
     if (inner === undefined) return null;
     list = inner.trim() === '' ? [] : inner.trim().split(/[\s,]+/).map(Number);
   }
-  // Typed arrays too, as a columnar reader may hand over a fixed-size list.
-  if (ArrayBuffer.isView(list) && !(list instanceof DataView)) list = Array.from(list as unknown as ArrayLike<number>);
-  if (!Array.isArray(list) || list.length === 0) return null;
-  return list.every((v) => typeof v === 'number' && Number.isFinite(v)) ? (list as number[]) : null;
+  if (!Array.isArray(list) && !isNumberArray(list)) return null;
+  const numbers = list as ArrayLike<unknown>;
+  if (numbers.length === 0) return null;
+  for (let i = 0; i < numbers.length; i++) if (typeof numbers[i] !== 'number' || !Number.isFinite(numbers[i])) return null;
+  return numbers as ArrayLike<number>;
 }

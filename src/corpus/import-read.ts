@@ -140,15 +140,31 @@ export interface ReadOptions {
   onProgress?: (bytes: number, total: number | null) => void;
 }
 
-/** The whole of a columnar file, read once its bytes are in (its index is at the end). */
-async function readBinary(format: BinaryFormat, parts: Uint8Array[], bytes: number, name: string, limits: ImportLimits): Promise<ParsedTable> {
-  const whole = new Uint8Array(bytes);
-  let at = 0;
-  for (const part of parts) {
-    whole.set(part, at);
-    at += part.length;
+/**
+ * A columnar file's bytes, gathered into one buffer as they arrive (its index is at the end, so it is
+ * read once all are in). Sized by the file's length when known, so the bytes are never held twice.
+ */
+class ByteCollector {
+  private buffer: Uint8Array;
+  private length = 0;
+
+  constructor(expected: number | null) {
+    this.buffer = new Uint8Array(expected ?? MB);
   }
-  return format === 'parquet' ? readParquet(whole.buffer, name, limits) : readArrow(whole.buffer, name, limits);
+
+  push(chunk: Uint8Array): void {
+    if (this.length + chunk.length > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + chunk.length));
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.length);
+    this.length += chunk.length;
+  }
+
+  bytes(): ArrayBuffer {
+    return (this.length === this.buffer.length ? this.buffer : this.buffer.slice(0, this.length)).buffer as ArrayBuffer;
+  }
 }
 
 /**
@@ -174,7 +190,7 @@ export async function readTable(chunks: AsyncIterable<Uint8Array>, options: Read
   let reported = 0;
   /** Decided by the first chunk: a columnar format, or null for text. */
   let binary: BinaryFormat | null | undefined;
-  const parts: Uint8Array[] = [];
+  let collected: ByteCollector | null = null;
   // The format is decided once the first megabyte (or the whole file, if smaller) is decoded.
   const begin = (text: string): TableReader => {
     if (looksLikeHtml(text)) throw new ImportError('The file is a web page (HTML), not a corpus file: Papermap reads CSV, TSV, JSON, JSONL, Parquet and Arrow files.');
@@ -196,7 +212,7 @@ export async function readTable(chunks: AsyncIterable<Uint8Array>, options: Read
         if (misnamed) throw misnamed;
       }
     }
-    if (binary) parts.push(chunk);
+    if (binary) (collected ??= new ByteCollector(total)).push(chunk);
     else {
       const text = decoder.push(chunk);
       if (reader) reader.push(text);
@@ -213,7 +229,11 @@ export async function readTable(chunks: AsyncIterable<Uint8Array>, options: Read
       options.onProgress(bytes, total);
     }
   }
-  if (binary) return readBinary(binary, parts, bytes, options.name, limits);
+  if (binary) {
+    const file = collected!.bytes();
+    collected = null;
+    return binary === 'parquet' ? readParquet(file, options.name, limits) : readArrow(file, options.name, limits);
+  }
   const tail = decoder.push(new Uint8Array(0), true);
   if (reader) reader.push(tail);
   else {

@@ -263,9 +263,12 @@ function readVectors(kept: Candidate[], rows: Record<string, unknown>[], column:
       throw new ImportError(`Embeddings must all have the same length: ${rowsNamed([kept[0]!.index])} has ${dims} numbers but ${rowsNamed([index])} has ${vector.length}.`);
     }
     // Divided by the largest entry first, so that the sum of squares neither overflows (1e200) nor vanishes (1e-200).
-    const largest = vector.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    let largest = 0;
+    for (let d = 0; d < dims; d++) largest = Math.max(largest, Math.abs(vector[d]!));
     if (largest === 0) throw new ImportError(`The embedding in ${rowsNamed([index])} is all zeros, so it has no direction to compare.`);
-    const norm = Math.sqrt(vector.reduce((sum, v) => sum + (v / largest) ** 2, 0));
+    let squares = 0;
+    for (let d = 0; d < dims; d++) squares += (vector[d]! / largest) ** 2;
+    const norm = Math.sqrt(squares);
     // A vector already of unit length (to float32's precision) is kept as written, so a map exported
     // with its vectors comes back bit for bit.
     const unit = Math.abs(norm * largest - 1) <= UNIT_TOLERANCE;

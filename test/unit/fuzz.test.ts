@@ -790,7 +790,7 @@ describe('cells of a paper', () => {
     fc.assert(
       fc.property(value, (v) => {
         const vector = readVector(v);
-        expect(vector === null || (vector.length > 0 && vector.every(Number.isFinite))).toBe(true);
+        expect(vector === null || (vector.length > 0 && Array.from(vector).every(Number.isFinite))).toBe(true);
         expect(isCount(authorCount(v))).toBe(true);
         expect(isFiniteOrNull(toNumber(v))).toBe(true);
       }),

@@ -87,6 +87,19 @@ describe('columnar imports', () => {
     expect(a.result.coords).toBeNull();
   });
 
+  it('hold each embedding as one typed array of the file’s precision, not a list of boxed numbers, read group by group', async () => {
+    for (const name of ['papers-zstd.parquet', 'papers-snappy-fixed.parquet', 'papers.feather', 'papers-stream.arrow']) {
+      const { table } = await load(name);
+      expect(table.rows.every((row) => row.embedding instanceof Float32Array && row.embedding.length === 8), name).toBe(true);
+    }
+    // The Parquet file of row groups of 5 gives every row once, in order (read one group at a time).
+    const { table } = await load('papers-zstd.parquet');
+    expect(table.rows.map((r) => r.id)).toEqual((await load('papers.feather')).table.rows.map((r) => r.id));
+    // Arrow lists are views into the file's own (decompressed) buffers: no copy per row.
+    const stream = (await load('papers-stream.arrow')).table.rows;
+    expect(new Set(stream.map((r) => (r.embedding as Float32Array).buffer)).size).toBeLessThan(stream.length);
+  });
+
   it('say what is wrong with a bad file, in one sentence', async () => {
     const parquet = fixture('papers-zstd.parquet');
     expect(await failure(read(parquet.subarray(0, parquet.length - 300), 'cut.parquet'))).toMatch(/^The Parquet file could not be read \(.+\): it may be cut short or damaged; save or download it again\.$/);
