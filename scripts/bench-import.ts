@@ -4,7 +4,10 @@
  * CSV whose embedding column holds JSON arrays (five decimals) and as a Parquet file
  * with a list<float> column (as pyarrow writes). Each is opened by ?corpus= in a fresh browser profile:
  * the app's `timings.corpus` (fetch, read and check the file in the import worker, keep it in
- * IndexedDB), the time until the map is drawn, and the renderer's peak memory.
+ * IndexedDB), the time until the map is drawn, and the renderer's peak memory. The renderer's peak
+ * also holds the page, IndexedDB and the later stages, so each file (and an Arrow IPC file of the
+ * same papers) is also read alone in Node by the import worker's own code, one process each
+ * (scripts/lib/import-case.ts): its time and the process's peak memory.
  *
  *   npx tsx scripts/bench-import.ts [--n=100000] [--runs=1]
  *
@@ -16,6 +19,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { float32, float64, list, tableFromArrays, tableToIPC, utf8 } from '@uwdata/flechette';
+import { execFileSync } from 'node:child_process';
 import { serveDist } from '../test/browser/harness';
 import { vocabulary } from '../test/support/big-corpus';
 import { clusteredUnitVectors } from '../test/support/synthetic-map';
@@ -95,6 +100,24 @@ async function writeParquet(path: string, p: Papers): Promise<void> {
   await writeFile(path, new Uint8Array(parquetWriteBuffer({ columnData, schema: schema as never, rowGroupSize: 10_000 })));
 }
 
+async function writeArrow(path: string, p: Papers): Promise<void> {
+  const n = p.ids.length;
+  const embedding = Array.from({ length: n }, (_, i) => p.vectors.subarray(i * DIMS, (i + 1) * DIMS));
+  const table = tableFromArrays({ id: p.ids, title: p.titles, abstract: p.abstracts, x: p.x, y: p.y, embedding }, { types: { id: utf8(), title: utf8(), abstract: utf8(), x: float64(), y: float64(), embedding: list(float32()) } });
+  await writeFile(path, tableToIPC(table, { format: 'file' })!);
+}
+
+/** The import worker's code on one file in a process of its own (two runs; the median is the first of two sorted). */
+function readAlone(path: string): { ms: number; peakMB: number } {
+  const runs = Array.from({ length: 2 }, () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/lib/import-case.ts'), path], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8000' } });
+    const result = JSON.parse(out.trim().split('\n').pop()!) as { papers: number; ms: number; peakMB: number };
+    if (result.papers !== N) throw new Error(`${path}: read ${result.papers} papers, not ${N}`);
+    return result;
+  });
+  return { ms: Math.min(...runs.map((r) => r.ms)), peakMB: Math.max(...runs.map((r) => r.peakMB)) };
+}
+
 async function open(url: string, profile: string): Promise<{ importMs: number; readyMs: number; peakMB: number; timings: Record<string, number> }> {
   const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'], viewport: { width: 1280, height: 800 } });
   try {
@@ -118,10 +141,18 @@ const deploy = await mkdtemp(join(tmpdir(), 'papermap-bench-import-'));
 try {
   await cp(join(ROOT, 'dist'), deploy, { recursive: true });
   await mkdir(join(deploy, 'data'), { recursive: true });
-  console.log(`Writing ${N.toLocaleString('en')} papers with ${DIMS}-d vectors as CSV and Parquet…`);
+  console.log(`Writing ${N.toLocaleString('en')} papers with ${DIMS}-d vectors as CSV, Parquet and Arrow…`);
   const data = await papers(N);
   await writeCsv(join(deploy, 'data/papers.csv'), data);
   await writeParquet(join(deploy, 'data/papers.parquet'), data);
+  await writeArrow(join(deploy, 'data/papers.arrow'), data);
+  const alone: Record<string, unknown>[] = [];
+  for (const format of ['csv', 'parquet', 'arrow'] as const) {
+    const path = join(deploy, `data/papers.${format}`);
+    const row = { format, megabytes: +((await stat(path)).size / 1e6).toFixed(1), ...readAlone(path) };
+    alone.push(row);
+    console.log('read alone (Node, the import worker\'s code):', row);
+  }
   const server = await serveDist({ root: deploy });
   const results: Record<string, unknown>[] = [];
   for (const format of ['csv', 'parquet'] as const) {
@@ -140,7 +171,7 @@ try {
   const [csv, parquet] = results as { importS: number; readyS: number; megabytes: number; peakRendererMB: number }[];
   const ratios = { fileSize: +(csv!.megabytes / parquet!.megabytes).toFixed(2), import: +(csv!.importS / parquet!.importS).toFixed(2), ready: +(csv!.readyS / parquet!.readyS).toFixed(2), peakMemory: +(csv!.peakRendererMB / parquet!.peakRendererMB).toFixed(2) };
   console.log('CSV / Parquet:', ratios);
-  await writeFile(join(ROOT, 'bench/import-results.json'), JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, load: loadavg().map((l) => +l.toFixed(2)) }, results, ratios }, null, 1) + '\n');
+  await writeFile(join(ROOT, 'bench/import-results.json'), JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, load: loadavg().map((l) => +l.toFixed(2)) }, results, ratios, readAlone: alone }, null, 1) + '\n');
 } finally {
   await rm(deploy, { recursive: true, force: true });
 }
