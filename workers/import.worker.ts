@@ -12,7 +12,7 @@ async function handle(request: ImportRequest): Promise<void> {
   if (request.type === 'open') {
     table = null;
     const source = await openSource(request.source, request.name);
-    const read = await readTable(source.chunks, { name: source.name, total: source.total, onProgress: (bytes, total) => post({ type: 'progress', bytes, total }) });
+    const read = await readTable(source.chunks, { name: source.name, total: source.total, ranges: source.ranges ?? null, onProgress: (bytes, total) => post({ type: 'progress', bytes, total }) });
     table = read;
     const { name, format, columns, rows, warnings, papermap } = read;
     post({ type: 'columns', name, format, columns, guess: guessColumns(columns), rows: rows.length, sample: sampleRows(read), warnings, papermap });

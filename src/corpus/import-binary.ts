@@ -8,7 +8,7 @@
  * Cells come out as the text readers give them: text, numbers, null; dates as ISO text, 64-bit
  * integers as numbers; embeddings (`list<float>` and `fixed_size_list<float>` alike) as typed arrays.
  */
-import { parquetMetadata, parquetReadObjects, parquetSchema, type FileMetaData, type SchemaTree } from 'hyparquet';
+import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { CompressionType, setCompressionCodec, tableFromIPC } from '@uwdata/flechette';
 import { decompress as zstdDecompress } from 'fzstd';
@@ -99,13 +99,15 @@ function floatListCell(value: unknown, type: 'FLOAT' | 'DOUBLE'): unknown {
 /**
  * Reads a Parquet file one row group at a time, so that only one group's decoded pages are held at
  * once beside the rows read so far, and each embedding becomes a typed array as its group is read.
+ * `file`: the bytes, or a dropped file read by byte ranges (only its footer, then each group's
+ * column chunks, are ever in memory). `onGroup`: after each group, the rows read so far.
  */
-export async function readParquet(bytes: ArrayBuffer, name: string, limits: ImportLimits): Promise<ParsedTable> {
+export async function readParquet(file: AsyncBuffer, name: string, limits: ImportLimits, onGroup?: (rows: number, total: number) => void): Promise<ParsedTable> {
   let metadata: FileMetaData;
   let columns: string[];
   let lists: Map<string, 'FLOAT' | 'DOUBLE'>;
   try {
-    metadata = parquetMetadata(bytes);
+    metadata = await parquetMetadataAsync(file);
     const schema = parquetSchema(metadata);
     columns = schema.children.map((c) => c.element.name);
     lists = floatLists(schema);
@@ -120,7 +122,7 @@ export async function readParquet(bytes: ArrayBuffer, name: string, limits: Impo
     if (end === start) continue;
     let part: Record<string, unknown>[];
     try {
-      part = await parquetReadObjects({ file: bytes, metadata, rowStart: start, rowEnd: end, compressors });
+      part = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, compressors });
     } catch (error) {
       throw unreadable('Parquet', error);
     }
@@ -132,6 +134,7 @@ export async function readParquet(bytes: ArrayBuffer, name: string, limits: Impo
       rows.push(row);
     }
     start = end;
+    onGroup?.(start, Number(metadata.num_rows));
   }
   return table(name, 'parquet', columns, rows, limits);
 }

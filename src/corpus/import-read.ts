@@ -138,6 +138,28 @@ export interface ReadOptions {
   total?: number | null;
   limits?: Partial<ImportLimits>;
   onProgress?: (bytes: number, total: number | null) => void;
+  /** The same bytes by range (a dropped or picked file): a Parquet file is then read a row group at a time, never whole. */
+  ranges?: ByteRanges | null;
+}
+
+/** A file's bytes by range. */
+export interface ByteRanges {
+  size: number;
+  read(start: number, end: number): Promise<ArrayBuffer>;
+}
+
+/** A Parquet file read by ranges, its progress said in bytes read (the footer, then each row group's columns). */
+function parquetByRanges(ranges: ByteRanges, name: string, limits: ImportLimits, onProgress?: (bytes: number, total: number | null) => void): Promise<ParsedTable> {
+  let read = 0;
+  const file = {
+    byteLength: ranges.size,
+    slice: async (start: number, end = ranges.size) => {
+      const bytes = await ranges.read(start, end);
+      read += bytes.byteLength;
+      return bytes;
+    },
+  };
+  return readParquet(file, name, limits, () => onProgress?.(Math.min(read, ranges.size), ranges.size));
 }
 
 /**
@@ -211,6 +233,8 @@ export async function readTable(chunks: AsyncIterable<Uint8Array>, options: Read
         const misnamed = notColumnarAfterAll(options.name);
         if (misnamed) throw misnamed;
       }
+      // Leaving the loop stops the stream (see chunksOf).
+      if (binary === 'parquet' && options.ranges) return parquetByRanges(options.ranges, options.name, limits, options.onProgress);
     }
     if (binary) (collected ??= new ByteCollector(total)).push(chunk);
     else {
@@ -260,6 +284,8 @@ export interface ImportSourceStream {
   name: string;
   total: number | null;
   chunks: AsyncIterable<Uint8Array>;
+  /** A file's bytes by range too (a dropped or picked file; not a URL). */
+  ranges?: ByteRanges;
 }
 
 async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -283,7 +309,7 @@ async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uin
 export async function openSource(source: Blob | string, name?: string | null): Promise<ImportSourceStream> {
   if (typeof source !== 'string') {
     const fileName = name ?? ('name' in source && typeof source.name === 'string' ? source.name : 'file');
-    return { name: fileName, total: source.size, chunks: chunksOf(source.stream()) };
+    return { name: fileName, total: source.size, chunks: chunksOf(source.stream()), ranges: { size: source.size, read: (start, end) => source.slice(start, end).arrayBuffer() } };
   }
   let response: Response;
   try {

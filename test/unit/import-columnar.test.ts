@@ -117,6 +117,74 @@ describe('columnar imports', () => {
   });
 });
 
+describe('a dropped Parquet file, read by byte ranges', () => {
+  /** The file as the import worker gets a dropped one: a stream, and the same bytes by range, counted. */
+  async function readDropped(bytes: Uint8Array, name: string): Promise<{ table: ParsedTable; reads: number[]; chunks: number; progress: number[] }> {
+    const reads: number[] = [];
+    const progress: number[] = [];
+    let chunks = 0;
+    const table = await readTable(
+      (async function* () {
+        for (let at = 0; at < bytes.length; at += 4096) {
+          chunks += 1;
+          yield bytes.subarray(at, at + 4096);
+        }
+      })(),
+      {
+        name,
+        total: bytes.length,
+        onProgress: (done) => progress.push(done),
+        ranges: { size: bytes.length, read: async (start, end) => (reads.push(end - start), bytes.slice(start, end).buffer) },
+      },
+    );
+    return { table, reads, chunks, progress };
+  }
+
+  it('gives the table of the whole file, reading only the first chunk of the stream', async () => {
+    for (const name of ['papers-zstd.parquet', 'papers-snappy-fixed.parquet']) {
+      const whole = await read(fixture(name), name);
+      const dropped = await readDropped(fixture(name), name);
+      expect(dropped.chunks).toBe(1);
+      expect(dropped.table.rows).toEqual(whole.rows);
+      expect(dropped.table.columns).toEqual(whole.columns);
+    }
+    const cut = fixture('papers-zstd.parquet');
+    expect(await failure(readDropped(cut.subarray(0, cut.length - 300), 'cut.parquet'))).toMatch(/^The Parquet file could not be read \(.+\): it may be cut short or damaged; save or download it again\.$/);
+  });
+
+  it('holds one row group’s bytes at a time, and reports progress by group', async () => {
+    // 12,000 papers × 64-d, row groups of 500: 24 groups of about 140 KB. (The footer is fetched
+    // with the file's last 512 KB, hyparquet's first guess at its size.)
+    const n = 12_000, dims = 64;
+    const { embeddings } = syntheticMapEntry(n, dims, { seed: 5 });
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    const bytes = new Uint8Array(parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: Array.from({ length: n }, (_, i) => `p${i}`) },
+        { name: 'title', data: Array.from({ length: n }, (_, i) => `Title ${i}`) },
+        { name: 'abstract', data: Array.from({ length: n }, (_, i) => `Abstract ${i}.`) },
+        { name: 'embedding', data: Array.from({ length: n }, (_, i) => Array.from(embeddings.subarray(i * dims, (i + 1) * dims))) },
+      ],
+      schema: [
+        { name: 'root', num_children: 4 },
+        { name: 'id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'title', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'abstract', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'embedding', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' },
+      ],
+      rowGroupSize: 500,
+    }));
+    const { table, reads, progress } = await readDropped(bytes, 'big.parquet');
+    expect(table.rows).toHaveLength(n);
+    expect(table.rows[n - 1]!.id).toBe(`p${n - 1}`);
+    expect(Math.max(...reads)).toBeLessThan(bytes.length / 4);
+    expect(progress.length).toBeGreaterThanOrEqual(24);
+    expect(progress.at(-1)).toBe(bytes.length);
+  });
+});
+
 describe('Parquet export, imported again', () => {
   it('round-trips ids, fields, positions and vectors exactly', async () => {
     const n = 300, dims = 16;
