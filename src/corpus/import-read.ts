@@ -138,7 +138,7 @@ export interface ReadOptions {
   total?: number | null;
   limits?: Partial<ImportLimits>;
   onProgress?: (bytes: number, total: number | null) => void;
-  /** The same bytes by range (a dropped or picked file): a Parquet file is then read a row group at a time, never whole. */
+  /** The same bytes by range (a dropped file, a host serving ranges): a Parquet file is then read a row group at a time, never whole. */
   ranges?: ByteRanges | null;
 }
 
@@ -284,7 +284,7 @@ export interface ImportSourceStream {
   name: string;
   total: number | null;
   chunks: AsyncIterable<Uint8Array>;
-  /** A file's bytes by range too (a dropped or picked file; not a URL). */
+  /** The bytes by range too: a dropped or picked file, or a URL on a host that serves ranges. */
   ranges?: ByteRanges;
 }
 
@@ -331,5 +331,25 @@ export async function openSource(source: Blob | string, name?: string | null): P
   const path = new URL(response.url || source).pathname;
   const fileName = name ?? (decodeURIComponent(path.slice(path.lastIndexOf('/') + 1)) || 'corpus');
   const empty = (async function* () {})();
-  return { name: fileName, total: length > 0 && !response.headers.get('content-encoding') ? length : null, chunks: response.body ? chunksOf(response.body) : empty };
+  const total = length > 0 && !response.headers.get('content-encoding') ? length : null;
+  // A host that says it serves byte ranges (static hosts do; cross-origin, only if it exposes the
+  // header) lets a Parquet file be read a row group at a time, as a dropped one is.
+  const ranged = total !== null && response.headers.get('accept-ranges') === 'bytes';
+  const ranges = ranged ? { size: total, read: (start: number, end: number) => fetchRange(response.url || source, start, end, source) } : undefined;
+  return { name: fileName, total, chunks: response.body ? chunksOf(response.body) : empty, ...(ranges ? { ranges } : {}) };
+}
+
+/** Bytes [start, end) of a file on a host that serves ranges; a host that answers otherwise is said to. */
+async function fetchRange(url: string, start: number, end: number, shown: string): Promise<ArrayBuffer> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` } });
+  } catch (error) {
+    throw new ImportError(`${shown} could not be read (${error instanceof Error ? error.message : String(error)}): check your connection and try again.`);
+  }
+  const bytes = response.status === 206 ? await response.arrayBuffer() : null;
+  if (!bytes || bytes.byteLength !== end - start) {
+    throw new ImportError(`${shown} could not be read in parts (the server answered HTTP ${response.status} to a byte-range request): download the file and import it from disk.`);
+  }
+  return bytes;
 }

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { mulberry32 } from '../../src/math/random';
 import { importFile, launchChromium, openApp, serveDist, type StaticServer } from './harness';
 
 const FIXTURES = new URL('../fixtures/columnar/', import.meta.url).pathname;
@@ -84,6 +86,51 @@ describe('Parquet and Arrow', () => {
     const s = await state(page);
     expect([s.papers, s.corpus.name, s.device]).toEqual([12, 'papers.feather', null]);
     expect(s.ran).not.toContain('layout');
+  });
+
+  it('reads a Parquet file from ?corpus= a row group at a time when the host serves byte ranges', async () => {
+    // 6,000 papers × 64-d with their own x/y (no layout), in row groups of 500: about 1.7 MB.
+    const n = 6000, dims = 64;
+    const random = mulberry32(9);
+    const vectors = Array.from({ length: n }, () => Array.from({ length: dims }, () => random() - 0.5));
+    const bytes = parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: Array.from({ length: n }, (_, i) => `p${i}`) },
+        { name: 'title', data: Array.from({ length: n }, (_, i) => `Paper ${i} on topic ${i % 12}`) },
+        { name: 'abstract', data: Array.from({ length: n }, (_, i) => `An abstract about topic ${i % 12}, written for paper ${i}.`) },
+        { name: 'x', data: vectors.map((v) => v[0]! * 10) },
+        { name: 'y', data: vectors.map((v) => v[1]! * 10) },
+        { name: 'embedding', data: vectors },
+      ],
+      schema: [
+        { name: 'root', num_children: 6 },
+        { name: 'id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'title', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'abstract', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'x', type: 'DOUBLE', repetition_type: 'REQUIRED' },
+        { name: 'y', type: 'DOUBLE', repetition_type: 'REQUIRED' },
+        { name: 'embedding', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' },
+      ],
+      rowGroupSize: 500,
+    });
+    await writeFile(join(deploy, 'data/groups.parquet'), new Uint8Array(bytes));
+    const ranged = await serveDist({ root: deploy, ranges: true });
+    try {
+      await page.goto(`${ranged.url}?device=wasm&corpus=data/groups.parquet`);
+      await page.evaluate(() => window.papermap.ready);
+      const s = await state(page);
+      expect([s.papers, s.corpus.name]).toEqual([n, 'groups.parquet']);
+      const parts = ranged.served.filter((r) => r.path.endsWith('/groups.parquet') && r.range !== null);
+      // The footer (with the file's last 512 KB), then the row groups before it, each by its own range.
+      expect(parts.length).toBeGreaterThan(4);
+      expect(parts.every((r) => r.status === 206)).toBe(true);
+      const largest = Math.max(...parts.map((r) => { const [from, to] = r.range!.slice(6).split('-').map(Number); return to! - from! + 1; }));
+      expect(largest).toBeLessThanOrEqual(512 * 1024);
+    } finally {
+      await ranged.close();
+    }
   });
 
   it('refuses a damaged Parquet file with a sentence, and keeps the map', async () => {

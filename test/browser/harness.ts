@@ -26,6 +26,8 @@ const MIME: Record<string, string> = {
 export interface StaticServer {
   url: string;
   close(): Promise<void>;
+  /** Requests served, with their Range header (null for none) and status. */
+  served: { path: string; range: string | null; status: number }[];
 }
 
 /** The maps manifest of a deploy that ships no prebuilt map. */
@@ -38,11 +40,15 @@ const NO_PREBUILT_MAPS = JSON.stringify({ format: 'papermap-maps', version: 1, m
  * The deploy's prebuilt maps are served only with `prebuilt`: without, its manifest lists none, so the
  * first visit computes the map in the browser, which is what most tests are about.
  */
-export async function serveDist(options: { isolated?: boolean; base?: string; root?: string; fallback?: 200 | 404 | ((path: string) => 200 | 404); prebuilt?: boolean } = {}): Promise<StaticServer> {
+/** `ranges`: answer Range requests (206) and say so (Accept-Ranges), as static hosts do. */
+export async function serveDist(options: { isolated?: boolean; base?: string; root?: string; fallback?: 200 | 404 | ((path: string) => 200 | 404); prebuilt?: boolean; ranges?: boolean } = {}): Promise<StaticServer> {
   const base = options.base ?? '/';
   const root = options.root ? join(options.root, '/') : DIST;
+  const served: StaticServer['served'] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const range = req.headers.range ?? null;
+    res.on('finish', () => served.push({ path, range, status: res.statusCode }));
     if (!path.startsWith(base)) {
       res.writeHead(404).end('not under base');
       return;
@@ -53,10 +59,22 @@ export async function serveDist(options: { isolated?: boolean; base?: string; ro
       return;
     }
     const send = (status: number, file: string, body: Buffer) => {
-      const headers: Record<string, string> = { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' };
+      // Content-Length, as static hosts send it (without it Node answers chunked).
+      const headers: Record<string, string> = { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', 'Content-Length': String(body.length) };
       if (options.isolated) {
         headers['Cross-Origin-Opener-Policy'] = 'same-origin';
         headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+      }
+      if (options.ranges && status === 200) {
+        headers['Accept-Ranges'] = 'bytes';
+        const asked = /^bytes=(\d+)-(\d+)$/.exec(range ?? '');
+        if (asked) {
+          const [from, to] = [Number(asked[1]), Math.min(Number(asked[2]), body.length - 1)];
+          headers['Content-Range'] = `bytes ${from}-${to}/${body.length}`;
+          headers['Content-Length'] = String(to - from + 1);
+          res.writeHead(206, headers).end(body.subarray(from, to + 1));
+          return;
+        }
       }
       res.writeHead(status, headers).end(body);
     };
@@ -80,6 +98,7 @@ export async function serveDist(options: { isolated?: boolean; base?: string; ro
   return {
     url: `http://127.0.0.1:${port}${base}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+    served,
   };
 }
 
