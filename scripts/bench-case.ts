@@ -173,7 +173,7 @@ if (name === 'lasso-index' || name === 'lasso-naive') {
   else {
     // transformers.js must find onnxruntime-web before it is first imported (scripts/lib/node-ort.ts).
     await useOnnxruntimeWeb();
-    embedder = await (await import('../workers/embed')).TransformersEmbedder.load(options);
+    embedder = await (await import('../workers/embed-transformers')).TransformersEmbedder.load(options);
   }
   report.loadMs = performance.now() - start;
   let vectors: Float32Array = new Float32Array(0);
@@ -184,7 +184,7 @@ if (name === 'lasso-index' || name === 'lasso-naive') {
   const texts = JSON.parse(readFileSync(`${outPrefix}.texts.json`, 'utf8')) as string[];
   const options: EmbedderOptions = { modelId: 'bench/random-bert', modelsUrl: pathToFileURL(sampleArg! + '/').href, ortUrl: nodeOrtUrl(), device: 'wasm' };
   await useOnnxruntimeWeb();
-  const embedder = await (await import('../workers/embed')).TransformersEmbedder.load(options);
+  const embedder = await (await import('../workers/embed-transformers')).TransformersEmbedder.load(options);
   const { pipeline } = await import('@huggingface/transformers');
   const extractor = name === 'bert-corpus-order' ? await pipeline('feature-extraction', options.modelId, { device: 'auto', session_options: { executionProviders: ['wasm'] }, dtype: 'fp32' }) : null;
   const batch = DEFAULT_PIPELINE_PARAMS.batchSize;

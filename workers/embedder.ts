@@ -51,3 +51,13 @@ export function corpusFitHint(config: ModelConfig): CorpusFitHint | null {
   const field = config.papermap?.fit?.fieldDims;
   return hint && typeof hint.dims === 'number' ? { dims: hint.dims, queryIgnores: typeof field === 'number' ? field : 0 } : null;
 }
+
+/** WebGPU failed, at load or mid-run: what was embedded so far, for a fresh worker to continue on WASM. */
+export class GpuFailure extends Error {
+  constructor(
+    reason: string,
+    readonly partial: PartialEmbedding | null,
+  ) {
+    super(reason);
+  }
+}

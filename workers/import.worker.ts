@@ -1,7 +1,8 @@
 // Thin entry: reads a user's corpus file as a stream, reports its columns, and builds the corpus with
 // whichever column map the page sends (as often as the user changes it). The rows stay here between.
 import { buildImport, guessColumns, ImportError, sampleRows, type ParsedTable } from '../src/corpus/import';
-import { openSource, readTable } from '../src/corpus/import-read';
+import { readTable } from '../src/corpus/import-read';
+import { openSource } from '../src/corpus/import-source';
 import { importResultTransfer, type ImportMessage, type ImportRequest } from './messages';
 
 let table: ParsedTable | null = null;

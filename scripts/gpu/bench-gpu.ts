@@ -261,7 +261,7 @@ async function embed(modelId: string, device: 'webgpu' | 'wasm', batch: number, 
   if (device === 'webgpu') setupWebGpu();
   else defineNavigator({ hardwareConcurrency: os.cpus().length, userAgent: `Node.js/${process.version}`, language: 'en-GB' });
   await handOrt();
-  const { TransformersEmbedder } = await import('../../workers/embed');
+  const { TransformersEmbedder } = await import('../../workers/embed-transformers');
   const label = `${modelId} ${device} b${batch} ${order === 'length' ? 'longest first' : 'corpus order'}`;
   const t0 = performance.now();
   let embedder: Awaited<ReturnType<typeof TransformersEmbedder.load>>;

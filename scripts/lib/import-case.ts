@@ -7,7 +7,8 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { buildImport, guessColumns } from '../../src/corpus/import';
-import { openSource, readTable } from '../../src/corpus/import-read';
+import { readTable } from '../../src/corpus/import-read';
+import { openSource } from '../../src/corpus/import-source';
 
 const file = process.argv[2]!;
 const start = performance.now();

@@ -7,7 +7,8 @@ import { paperId } from '../../src/corpus/ids';
 import { buildImport, guessColumns, ImportError, nameRows, rowsToCorpus, type ColumnMap, type ImportLimits } from '../../src/corpus/import';
 import { parseDate } from '../../src/corpus/import-cells';
 import { detectFormat } from '../../src/corpus/import-formats';
-import { openSource, readTable, readText } from '../../src/corpus/import-read';
+import { readTable, readText } from '../../src/corpus/import-read';
+import { openSource } from '../../src/corpus/import-source';
 import { MAP_SPAN } from '../../src/math/geometry/normalise';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/import/${name}`, import.meta.url));

@@ -52,7 +52,7 @@ describe('a transformer model embeds by length, with the vectors of each text al
     await useOnnxruntimeWeb();
     dir = mkdtempSync(join(tmpdir(), 'papermap-bert-'));
     writeRandomBert(join(dir, 'test', 'tiny-bert'), modelDir, { layers: 2, hidden: 32, heads: 4, intermediate: 64, positions: 512 });
-    const { TransformersEmbedder } = await import('../../workers/embed');
+    const { TransformersEmbedder } = await import('../../workers/embed-transformers');
     embedder = await TransformersEmbedder.load({ modelId: 'test/tiny-bert', modelsUrl: pathToFileURL(dir + '/').href, ortUrl: nodeOrtUrl(), device: 'wasm' });
   }, 60_000);
   afterAll(async () => {
