@@ -9,6 +9,9 @@
  *   knn <n>x<d>,… <sample rows>             the app's exact GPU search vs its CPU search, recall of both
  *   pipeline <papers> <auto|wasm>           the app's whole pipeline (runPipeline) on real abstracts
  *   genmodel <minilm|tiny>                  a random-weight BERT (scripts/lib/model/random-bert.ts)
+ *   genstatic                               the embedded model as transformers.js runs it (int8 table,
+ *                                           as shipped) and with a float32 table: the first WebGPU
+ *                                           run of the int8 graph took 33–35 s on an H200 (issue #15)
  *   embed <model> <webgpu|wasm> <batch> <papers> <seconds> <length|corpus>
  *                                           a model through the app's transformers.js path, batches
  *                                           longest first (the app) or in corpus order (the baseline)
@@ -250,6 +253,30 @@ async function genModel(shape: string): Promise<void> {
   finish();
 }
 
+/**
+ * The embedded model as a plain transformers.js model (config without its papermap block, so nothing
+ * takes the static fast path), twice: its own int8 graph (Gather, Cast, Gather, Mul) and the same
+ * lookup on a float32 table (one Gather). Which one starts slowly on WebGPU says where the 33 s go.
+ */
+async function genStatic(): Promise<void> {
+  const { readStaticTable } = await import('../../src/model/static-model');
+  const { floatEmbeddingOnnx } = await import('./float-table');
+  const from = join(APP_MODELS, DEFAULT_MODEL_ID);
+  const shipped = new Uint8Array(readFileSync(join(from, 'onnx', 'model.onnx')));
+  const table = readStaticTable(shipped)!;
+  const config = JSON.parse(readFileSync(join(from, 'config.json'), 'utf8')) as Record<string, unknown>;
+  delete config.papermap;
+  for (const [id, bytes] of [['bench/static-int8', shipped], ['bench/static-f32', floatEmbeddingOnnx(table, 'papermap bench:gpu')]] as const) {
+    const dir = join(GENERATED, id);
+    mkdirSync(join(dir, 'onnx'), { recursive: true });
+    writeFileSync(join(dir, 'onnx', 'model.onnx'), bytes);
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    for (const file of ['tokenizer.json', 'tokenizer_config.json']) writeFileSync(join(dir, file), readFileSync(join(from, file)));
+    record('model', { id, params: table.vocabSize * table.dims, onnxBytes: bytes.length, ms: 0 });
+  }
+  finish();
+}
+
 class Stop extends Error {}
 
 /**
@@ -347,6 +374,7 @@ const commands: Record<string, () => Promise<void> | void> = {
   knn: () => knn(args[0]!, Number(args[1] ?? 300)),
   pipeline: () => pipelineRun(Number(args[0]), args[1] as DevicePreference),
   genmodel: () => genModel(args[0] ?? 'minilm'),
+  genstatic: genStatic,
   embed: () => embed(args[0]!, args[1] as 'webgpu' | 'wasm', Number(args[2]), Number(args[3]), Number(args[4]), args[5] as 'length' | 'corpus'),
   summary,
 };

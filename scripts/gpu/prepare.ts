@@ -103,5 +103,5 @@ if (!dry) {
   const tree = files.reduce((sum, f) => sum + (existsSync(join(root, f)) ? statSync(join(root, f)).size : 0), 0);
   step(`to carry: .gpu/device + .gl = ${mb(carried)}; with the working tree (${mb(tree)}) ${mb(tree + carried)} of ${mb(CARRY_LIMIT)}`);
   if (tree + carried > CARRY_LIMIT) throw new Error('the working tree and the payload are over the device run\'s 64 MiB: fewer texts (TEXTS), or less in the tree');
-  console.log('\nOn a lent device: run(command="bash scripts/gpu/run.sh", carry=[".gpu/device", ".gl"], timeout_s=420), then npm run bench:gpu:record -- <files_at>');
+  console.log('\nOn a lent device: run(command="bash scripts/gpu/run.sh", carry=[".gpu/device", ".gl"], timeout_s=540), then npm run bench:gpu:record -- <files_at>');
 }

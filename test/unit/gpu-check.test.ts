@@ -31,7 +31,7 @@ describe('the GPU check', () => {
   it('bundles from this tree and runs in bare Node: usage, then the summary of a device run', () => {
     const usage = spawnSync(process.execPath, [join(dir, 'bench.mjs')], { encoding: 'utf8' });
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toMatch(/usage: bench\.mjs probe\|knn\|pipeline\|genmodel\|embed\|summary/);
+    expect(usage.stderr).toMatch(/usage: bench\.mjs probe\|knn\|pipeline\|genmodel\|genstatic\|embed\|summary/);
     const out = join(dir, 'out');
     execFileSync('mkdir', ['-p', out]);
     writeFileSync(join(out, 'results.jsonl'), deviceResults.map((r) => JSON.stringify(r)).join('\n') + '\n');
