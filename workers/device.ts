@@ -45,13 +45,16 @@ export async function probeAdapter(): Promise<AdapterFacts | null> {
 const GPU_EXACT_MAX = 200_000;
 
 /**
- * Whether the neighbour search runs on the GPU, on a map whose model runs on `choice`'s device.
- * Chosen automatically, only where the CPU would approximate (NN-descent): where its search is exact
- * (n²·d ≤ 2·10⁹) it takes a fraction of a second, about what a GPU spends starting its first search
- * (0.2–0.3 s on an H200; the 336 shipped papers take 26–41 ms on the CPU), and both give the exact
- * lists. Asked for by name (?device=webgpu), the GPU searches at any size up to GPU_EXACT_MAX.
+ * Where the neighbour search runs, on a map whose model runs on `choice`'s device. Chosen
+ * automatically, the GPU searches only where the CPU would approximate (NN-descent): where the CPU's
+ * search is exact (n²·d ≤ 2·10⁹) it takes a fraction of a second, about what a GPU spends starting
+ * its first search (0.2–0.3 s on an H200; the 336 shipped papers take 26–41 ms on the CPU), and both
+ * give the exact lists. Asked for by name (?device=webgpu), the GPU searches at any size up to
+ * GPU_EXACT_MAX. `cpuBecause`: why the CPU searches though the device is WebGPU (for the panel).
  */
-export function neighboursOnGpu(choice: DeviceChoice | null, preference: DevicePreference, n: number, d: number): boolean {
-  if (choice?.device !== 'webgpu' || n > GPU_EXACT_MAX) return false;
-  return preference === 'webgpu' || neighbourMethod(n, d) !== 'exact';
+export function neighbourSearch(choice: DeviceChoice | null, preference: DevicePreference, n: number, d: number): { onGpu: boolean; cpuBecause: string | null } {
+  if (choice?.device !== 'webgpu') return { onGpu: false, cpuBecause: null };
+  if (n > GPU_EXACT_MAX) return { onGpu: false, cpuBecause: 'NN-descent, quicker than an exact search on the GPU for a map this large' };
+  if (preference === 'webgpu' || neighbourMethod(n, d) !== 'exact') return { onGpu: true, cpuBecause: null };
+  return { onGpu: false, cpuBecause: 'exact, quicker than starting the GPU for a map this small' };
 }

@@ -12,7 +12,7 @@ import { topicLevels } from '../src/math/topics/topics';
 import { textSideInThisThread, type OpenTextSide, type TextSide } from './text-side';
 import { quantiseRows } from '../src/cache/quantise';
 import { blendParts, withModel, DEFAULT_CORPUS_FIT, type CorpusFit, type CorpusFitHint, type CorpusFitOptions } from '../src/model/corpus-fit';
-import { chooseDevice, neighboursOnGpu, probeAdapter } from './device';
+import { chooseDevice, neighbourSearch, probeAdapter } from './device';
 import { Embedder, GpuFailure } from './embed';
 import { fileGeometry, type Device, type DeviceChoice, type NeighbourMethodUsed, type PipelineResult, type Stage } from '../src/pipeline/types';
 import type { RunRequest, WorkerMessage } from './messages';
@@ -30,7 +30,7 @@ export class StageError extends Error {
 }
 
 /**
- * The kNN graph: exact on the GPU where `onGpu` (workers/device.ts, neighboursOnGpu), else on the CPU
+ * The kNN graph: exact on the GPU where `onGpu` (workers/device.ts, neighbourSearch), else on the CPU
  * (exact or NN-descent by size). A GPU that fails or is lost hands the search to the CPU, with a warning.
  * `loseGpu`: fault injection, the device destroyed as the search starts.
  */
@@ -221,7 +221,8 @@ async function buildMap(request: RunRequest, emit: Emit, startText: (hint: Corpu
     const k = Math.min(params.nNeighbors, n - 1);
     // On the GPU when the device decided above is WebGPU (the model ran there, or the file gave the
     // vectors) and the map is large enough for the GPU to win, or WebGPU was asked for by name.
-    const onGpu = neighboursOnGpu(choice, request.device, n, dims);
+    const { onGpu, cpuBecause } = neighbourSearch(choice, request.device, n, dims);
+    if (cpuBecause) emit({ type: 'device', choice: { ...choice!, ...(embedded.embeddedOn === 'cpu' ? { embeddedOn: 'cpu' as const } : {}), cpuSearch: cpuBecause } });
     // Simulated GPU loss: where the model did not run on the GPU (a static model), the neighbour search loses it.
     const loseGpu = request.simulate === 'gpu-loss' && embedded.embeddedOn === 'cpu';
     const { knn, method } = await timed('knn', () => neighbours(vectors, n, dims, k, onGpu, params.seed, emit, warnings, loseGpu));

@@ -170,7 +170,7 @@ async function knn(spec: string, sample: number): Promise<void> {
   setupWebGpu();
   const { requestKnnDevice, webgpuCosineKnn } = await import('../../src/math/knn/webgpu-knn');
   const { cosineNeighbours } = await import('../../src/math/knn/neighbours');
-  const { neighboursOnGpu } = await import('../../workers/device');
+  const { neighbourSearch } = await import('../../workers/device');
   for (const [n, d] of spec.split(',').map((s) => s.split('x').map(Number) as [number, number])) {
     if (secondsLeft() < 8 + (n / 50_000) ** 2 * 10) {
       record('knn', { n, d, skipped: `only ${round(secondsLeft())} s left` });
@@ -201,7 +201,7 @@ async function knn(spec: string, sample: number): Promise<void> {
     const cpu = cosineNeighbours(vectors, n, d, K, { seed: 42 });
     const cpuMs = performance.now() - t;
     const rows = sampleRows(n, n > 50_000 ? Math.min(sample, 100) : sample);
-    const autoOnGpu = neighboursOnGpu({ device: 'webgpu', reason: '', adapter: null }, 'auto', n, d);
+    const autoOnGpu = neighbourSearch({ device: 'webgpu', reason: '', adapter: null }, 'auto', n, d).onGpu;
     record('knn', {
       n, d, k: K, gpuFirstMs: round(gpuMs[0]!), gpuBestMs: round(Math.min(...gpuMs)), cpuMs: round(cpuMs), cpuMethod: cpu.method,
       gpuRecall: recall(gpu!, vectors, n, d, rows), cpuRecall: recall(cpu.knn, vectors, n, d, rows), rowsChecked: rows.length,

@@ -75,6 +75,8 @@ export interface DeviceChoice {
    * and `device` then serves the neighbour search only (WebGPU) or nothing at all (WASM).
    */
   embeddedOn?: 'cpu';
+  /** Set when the neighbour search runs on the CPU though `device` is WebGPU: why (workers/device.ts). */
+  cpuSearch?: string;
 }
 
 export interface PipelineResult {

@@ -77,10 +77,7 @@ export class ProgressPanel {
   }
 
   showDevice(choice: DeviceChoice, threads: number): void {
-    const runtime = choice.device === 'webgpu' ? 'WebGPU' : `WASM · ${threads} thread${threads === 1 ? '' : 's'}`;
-    // A static model is a table lookup in JS: the chosen device then does the neighbour search at most.
-    const name = choice.embeddedOn === 'cpu' ? `Embedding on the CPU (the model is a table lookup) · neighbour search on ${choice.device === 'webgpu' ? 'WebGPU' : 'the CPU'}` : runtime;
-    this.device.textContent = `${name}${choice.adapter ? ` · ${choice.adapter}` : ''} (${choice.reason})`;
+    this.device.textContent = deviceLine(choice, threads);
     this.root.dataset.device = choice.device;
   }
 
@@ -169,4 +166,13 @@ export class ProgressPanel {
     retry.addEventListener('click', onRetry);
     this.setActions(retry);
   }
+}
+
+/** The panel's line on where the work runs: the model's device, and the neighbour search's where it differs. */
+export function deviceLine(choice: DeviceChoice, threads: number): string {
+  const search = choice.cpuSearch ? `neighbour search on the CPU (${choice.cpuSearch})` : `neighbour search on ${choice.device === 'webgpu' ? 'WebGPU' : 'the CPU'}`;
+  const runtime = choice.device === 'webgpu' ? `WebGPU${choice.cpuSearch ? ` · ${search}` : ''}` : `WASM · ${threads} thread${threads === 1 ? '' : 's'}`;
+  // A static model is a table lookup in JS: the chosen device then does the neighbour search at most.
+  const name = choice.embeddedOn === 'cpu' ? `Embedding on the CPU (the model is a table lookup) · ${search}` : runtime;
+  return `${name}${choice.adapter ? ` · ${choice.adapter}` : ''} (${choice.reason})`;
 }
