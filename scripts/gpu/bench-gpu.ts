@@ -363,6 +363,9 @@ function summary(): void {
     const w = embeds.find((r) => r.device === 'wasm' && r.modelId === g.modelId);
     if (w) lines.push(`agreement ${g.modelId}: cosine(WebGPU ${g.order}, WASM ${w.order}) of rows 0–3 = ${g.firstRows.map((row: number[], i: number) => cos(row, w.firstRows[i]).toFixed(6)).join(', ')}`);
   }
+  // The embedded model's two graphs must give the same vectors: only their start-up may differ.
+  const [int8, f32] = ['bench/static-int8', 'bench/static-f32'].map((id) => embeds.find((r) => r.modelId === id));
+  if (int8 && f32) lines.push(`agreement static: cosine(int8 graph, float32 table) of rows 0–3 = ${int8.firstRows.map((row: number[], i: number) => cos(row, f32.firstRows[i]).toFixed(6)).join(', ')}`);
   const text = lines.join('\n') + '\n';
   writeFileSync(join(OUT, 'summary.txt'), text);
   console.log(text);

@@ -19,6 +19,8 @@ const deviceResults = [
   { kind: 'adapter', at: '2026-12-07T10:00:00.000Z', adapters: [{ info: { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100', isFallbackAdapter: false }, shaderF16: true }], appChoice: { device: 'webgpu', reason: 'WebGPU adapter found' }, cpus: 16, cpuModel: 'x' },
   { kind: 'knn', n: 10000, d: 384, gpuFirstMs: 250, gpuBestMs: 30, cpuMs: 640, cpuMethod: 'nn-descent', gpuRecall: 1, cpuRecall: 0.996, appChoosesGpu: true, appChoiceFaster: true },
   { kind: 'embed', label: 'bench/random-bert webgpu b32 longest first', papersPerSecond: 91.5, papersDone: 2048, papersAsked: 2048, firstBatchMs: 1300, medianBatchMs: 350, ortRunMsMedian: 240, paddedPerReal: 1.06, loadMs: 1400 },
+  { kind: 'embed', label: 'bench/static-int8 webgpu b32 longest first', modelId: 'bench/static-int8', device: 'webgpu', papersPerSecond: null, papersDone: 32, papersAsked: 512, firstBatchMs: 34000, firstRows: [[1, 0], [0, 1], [0.6, 0.8], [1, 1]] },
+  { kind: 'embed', label: 'bench/static-f32 webgpu b32 longest first', modelId: 'bench/static-f32', device: 'webgpu', papersPerSecond: 70.2, papersDone: 512, papersAsked: 512, firstBatchMs: 1000, firstRows: [[2, 0], [0, 3], [0.6, 0.8], [-1, -1]] },
 ];
 
 beforeAll(async () => {
@@ -40,6 +42,8 @@ describe('the GPU check', () => {
     expect(summary).toMatch(/^adapter: nvidia \| hopper \| NVIDIA H100 \| fallback=false \| shader-f16=true; app chooses webgpu/m);
     expect(summary).toMatch(/^knn 10000×384: GPU first 250 ms, best 30 ms \(recall 1\); CPU nn-descent 640 ms \(recall 0\.996\); app picks GPU$/m);
     expect(summary).toMatch(/^embed bench\/random-bert webgpu b32 longest first: 91\.5 papers\/s \(2048\/2048\)/m);
+    expect(summary).toMatch(/^embed bench\/static-int8 webgpu b32 longest first: no steady rate \(one batch\) \(32\/512\), first batch 34000 ms/m);
+    expect(summary).toMatch(/^agreement static: cosine\(int8 graph, float32 table\) of rows 0–3 = 1\.000000, 1\.000000, 1\.000000, -1\.000000$/m);
   }, 60_000);
 
   it('records a hardware adapter’s results with the date and adapter, and refuses a software one', () => {
@@ -59,6 +63,6 @@ describe('the GPU check', () => {
     const saved = JSON.parse(readFileSync(kept, 'utf8')) as { date: string; adapter: { description: string }; results: unknown[] };
     expect(saved.date).toBe('2026-12-07');
     expect(saved.adapter.description).toBe('NVIDIA H100');
-    expect(saved.results).toHaveLength(3);
+    expect(saved.results).toHaveLength(5);
   }, 60_000);
 });
