@@ -13,6 +13,7 @@ import { compressors } from 'hyparquet-compressors';
 import { CompressionType, setCompressionCodec, tableFromIPC } from '@uwdata/flechette';
 import { decompress as zstdDecompress } from 'fzstd';
 import { ImportError, type ImportFormat, type ImportLimits, type ParsedTable } from './import';
+import { isNumberArray } from './import-cells';
 
 export type BinaryFormat = Extract<ImportFormat, 'parquet' | 'arrow'>;
 
@@ -46,12 +47,10 @@ function plainCell(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    // Raw bytes (binary columns) are not text; 64-bit integers become plain numbers.
-    if (value instanceof Uint8Array) return null;
-    if (value instanceof BigInt64Array || value instanceof BigUint64Array) return Array.from(value, Number);
-    return value;
-  }
+  if (isNumberArray(value)) return value;
+  // 64-bit integers become plain numbers; raw bytes (binary columns) are not text.
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) return Array.from(value, Number);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return null;
   // A list of plain values (an embedding: hundreds of numbers, in every row) is kept as it is.
   if (Array.isArray(value)) return value.every((v) => typeof v === 'number' || typeof v === 'string' || v === null) ? value : value.map(plainCell);
   return value;

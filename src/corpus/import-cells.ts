@@ -84,7 +84,7 @@ export function authorCount(value: unknown): number | null {
 }
 
 /** A typed array of numbers (a columnar reader's list), not raw bytes or 64-bit integers. */
-function isNumberArray(value: unknown): value is Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array {
+export function isNumberArray(value: unknown): value is Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array {
   return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof Uint8Array) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
 }
 

@@ -239,7 +239,6 @@ export async function readTable(chunks: AsyncIterable<Uint8Array>, options: Read
   }
   if (binary) {
     const file = collected!.bytes();
-    collected = null;
     return binary === 'parquet' ? readParquet(file, options.name, limits) : readArrow(file, options.name, limits);
   }
   const tail = decoder.push(new Uint8Array(0), true);

@@ -35,14 +35,3 @@ export function pieceCount(text: string): number {
   return count;
 }
 
-/** Padded positions a batching costs: each batch of `order` padded to its longest of `lengths`. */
-export function paddedLength(lengths: ArrayLike<number>, order: ArrayLike<number>, batchSize: number): number {
-  let total = 0;
-  for (let start = 0; start < order.length; start += batchSize) {
-    let longest = 0;
-    const end = Math.min(order.length, start + batchSize);
-    for (let i = start; i < end; i++) longest = Math.max(longest, lengths[order[i]!]!);
-    total += longest * (end - start);
-  }
-  return total;
-}

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lengthOrder, paddedLength, pieceCount } from '../../src/model/length-order';
+import { lengthOrder, pieceCount } from '../../src/model/length-order';
 import { paperText } from '../../src/corpus/text';
 import { wordPieceEncoderFor, type TokenizerJson } from '../../src/model/wordpiece';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
@@ -21,6 +21,18 @@ import type { Embedder } from '../../workers/embedder';
 const modelDir = new URL(`../../public/models/${DEFAULT_MODEL_ID}/`, import.meta.url).pathname;
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
 const texts = corpus.papers.map(paperText);
+
+/** Padded positions a batching costs: each batch of `order` padded to its longest of `lengths`. */
+function paddedLength(lengths: ArrayLike<number>, order: ArrayLike<number>, batchSize: number): number {
+  let total = 0;
+  for (let start = 0; start < order.length; start += batchSize) {
+    let longest = 0;
+    const end = Math.min(order.length, start + batchSize);
+    for (let i = start; i < end; i++) longest = Math.max(longest, lengths[order[i]!]!);
+    total += longest * (end - start);
+  }
+  return total;
+}
 
 describe('lengthOrder', () => {
   it('puts the longest text first, keeps corpus order among equal lengths, and is a permutation', () => {
