@@ -7,6 +7,7 @@ import type { DevicePreference, DeviceChoice, GivenGeometry, PartialEmbedding, P
 import type { ColumnMap, ImportColumns, ImportResult } from '../src/corpus/import';
 import type { CorpusFitOptions, CorpusSpace } from '../src/model/corpus-fit';
 import type { TermTable } from '../src/math/topics/term-table';
+import type { SgdEdges, SgdOptions } from '../src/math/layout/umap-sgd';
 
 /** Page -> pipeline worker. */
 export interface RunRequest {
@@ -67,6 +68,27 @@ export type TextMessage =
   | { type: 'progress'; done: number }
   | { type: 'parts'; id: number; parts: Float32Array }
   | { type: 'terms'; id: number; table: TermTable };
+
+// ─── The layout's second share (pipeline worker <-> workers/layout.worker.ts) ────────────────────────
+
+/**
+ * Pipeline worker -> layout worker: run one epoch of the second share of the layout's edges from these
+ * positions (n × 2). The first request carries the share and the optimiser's settings; `crash`: the
+ * worker dies instead (fault injection). Answered with the moved positions, one request at a time.
+ */
+export interface LayoutRequest {
+  type: 'epoch';
+  epoch: number;
+  positions: Float32Array;
+  share?: { edges: SgdEdges; part: number; n: number; sgd: SgdOptions; crash: boolean };
+}
+
+/** Layout worker -> pipeline worker. It reports a failure by crashing. */
+export interface LayoutMessage {
+  type: 'moved';
+  epoch: number;
+  positions: Float32Array;
+}
 
 /** Page -> query worker: embed one search query with the map's model. */
 export interface QueryRequest {

@@ -4,12 +4,13 @@
  * The map shows early: the PCA start is drawn before the neighbour search, then refined.
  */
 import { l2NormalizeRows } from '../src/math/knn/knn';
-import { createLayout, pcaInit } from '../src/math/layout/layout';
+import { pcaInit, planLayout } from '../src/math/layout/layout';
 import { cosineNeighbours, neighbourMethod } from '../src/math/knn/neighbours';
 import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/math/knn/webgpu-knn';
 import type { KnnGraph } from '../src/math/knn/knn';
 import { topicLevels } from '../src/math/topics/topics';
 import { textSideInThisThread, type OpenTextSide, type TextSide } from './text-side';
+import { layoutInThisThread, type OpenLayout } from './layout-side';
 import { quantiseRows } from '../src/cache/quantise';
 import { blendParts, withModel, DEFAULT_CORPUS_FIT, type CorpusFit, type CorpusFitHint, type CorpusFitOptions } from '../src/model/corpus-fit';
 import { chooseDevice, neighbourSearch, probeAdapter } from './device';
@@ -145,10 +146,21 @@ const TERMS_AHEAD_MAX = 250_000;
 const TEXT_WORKER_MIN = 2000;
 
 /**
- * Runs a request to the end. `openText` starts the text side (./text-side.ts): in this thread by
- * default; the pipeline worker gives it a worker of its own, so the fit and the terms use the second core.
+ * The workers a run may hand work to (the pipeline worker's own): the text side (./text-side.ts) and
+ * the layout's second share (./layout-side.ts). By default, as in Node, both run in this thread.
  */
-export async function runPipeline(request: RunRequest, emit: Emit, openText: OpenTextSide = textSideInThisThread): Promise<PipelineResult> {
+export interface Sides {
+  openText: OpenTextSide;
+  openLayout: OpenLayout;
+}
+
+/**
+ * Runs a request to the end. `sides` start the work that can run beside the pipeline: in this thread by
+ * default; the pipeline worker gives each a worker of its own, so the fit, the terms and half of a
+ * large map's layout use the second core.
+ */
+export async function runPipeline(request: RunRequest, emit: Emit, sides: Partial<Sides> = {}): Promise<PipelineResult> {
+  const openText = sides.openText ?? textSideInThisThread;
   let text: TextSide | null = null;
   const startText = (hint: CorpusFitHint | null) => {
     const wanted = fitOptions(request, hint);
@@ -161,13 +173,13 @@ export async function runPipeline(request: RunRequest, emit: Emit, openText: Ope
     text ??= (worthAWorker ? openText : textSideInThisThread)(request.texts, fit, { readTerms, crash: request.simulate === 'text-worker-crash' });
   };
   try {
-    return await buildMap(request, emit, startText, () => text!);
+    return await buildMap(request, emit, startText, () => text!, sides.openLayout ?? layoutInThisThread);
   } finally {
     (text as TextSide | null)?.close();
   }
 }
 
-async function buildMap(request: RunRequest, emit: Emit, startText: (hint: CorpusFitHint | null) => void, textSide: () => TextSide): Promise<PipelineResult> {
+async function buildMap(request: RunRequest, emit: Emit, startText: (hint: CorpusFitHint | null) => void, textSide: () => TextSide, openLayout: OpenLayout): Promise<PipelineResult> {
   const timings: Partial<Record<Stage, number>> = {};
   const fallback = request.resume?.reason ?? null;
   const timed: Timed = async <T,>(stage: Stage, work: () => Promise<T> | T): Promise<T> => {
@@ -227,17 +239,23 @@ async function buildMap(request: RunRequest, emit: Emit, startText: (hint: Corpu
     const loseGpu = request.simulate === 'gpu-loss' && embedded.embeddedOn === 'cpu';
     const { knn, method } = await timed('knn', () => neighbours(vectors, n, dims, k, onGpu, params.seed, emit, warnings, loseGpu));
     usedNeighbours = method;
-    coords = await timed('layout', () => {
-      const layout = createLayout(vectors, n, dims, knn, params, start);
-      for (let epoch = 0; epoch < layout.epochs; ) {
-        epoch = layout.step();
-        if (epoch % LAYOUT_REPORT_EVERY === 0 || epoch === layout.epochs) emit({ type: 'progress', stage: 'layout', done: epoch, total: layout.epochs });
-        if (epoch % LAYOUT_PREVIEW_EVERY === 0 && epoch < layout.epochs) {
-          const preview = layout.coords();
-          emit({ type: 'layout-preview', coords: preview, epoch, epochs: layout.epochs }, [preview.buffer as ArrayBuffer]);
+    coords = await timed('layout', async () => {
+      const layout = openLayout(planLayout(vectors, n, dims, knn, params, start), { crash: request.simulate === 'layout-worker-crash' });
+      try {
+        for (let epoch = 0; epoch < layout.epochs; ) {
+          epoch = await layout.step();
+          if (epoch % LAYOUT_REPORT_EVERY === 0 || epoch === layout.epochs) emit({ type: 'progress', stage: 'layout', done: epoch, total: layout.epochs });
+          if (epoch % LAYOUT_PREVIEW_EVERY === 0 && epoch < layout.epochs) {
+            const preview = layout.coords();
+            emit({ type: 'layout-preview', coords: preview, epoch, epochs: layout.epochs }, [preview.buffer as ArrayBuffer]);
+          }
         }
+        if (layout.inWorker) emit({ type: 'stage-note', stage: 'layout', text: 'on two cores' });
+        if (layout.failure) warnings.push(`The layout's second worker stopped (${layout.failure}); the layout started again in the pipeline worker, so it took longer.`);
+        return layout.coords();
+      } finally {
+        layout.close();
       }
-      return layout.coords();
     });
   }
 

@@ -2,12 +2,13 @@
 import { GpuFailure } from './embed';
 import { runPipeline, StageError } from './pipeline';
 import { textSideInWorker } from './text-side';
+import { layoutInWorker } from './layout-side';
 import { resultTransfer, type RunRequest, type WorkerMessage } from './messages';
 
 const post = (message: WorkerMessage, transfer: Transferable[] = []) => postMessage(message, { transfer });
 
 addEventListener('message', (event: MessageEvent<RunRequest>) => {
-  runPipeline(event.data, (message, transfer) => post(message, transfer), textSideInWorker).then(
+  runPipeline(event.data, (message, transfer) => post(message, transfer), { openText: textSideInWorker, openLayout: layoutInWorker }).then(
     (result) => post({ type: 'result', result }, resultTransfer(result)),
     (error: unknown) =>
       error instanceof GpuFailure

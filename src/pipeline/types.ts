@@ -31,10 +31,11 @@ export const DEFAULT_PIPELINE_PARAMS: PipelineParams = { nNeighbors: 15, minDist
  * Faults the pipeline can be asked to stage (?simulate=…), so the recovery paths can be exercised in
  * a real browser: the WebGPU device destroyed mid-run (during embedding on the transformers.js path;
  * as the neighbour search starts when a static model embedded on the CPU), the worker dying, or the
- * second worker (the text side: workers/text-side.ts) dying, whose work the pipeline worker then does.
+ * second worker (the text side: workers/text-side.ts) dying, whose work the pipeline worker then does,
+ * or the worker running half of a large map's layout (workers/layout-side.ts) dying, likewise.
  */
-export type SimulatedFault = 'gpu-loss' | 'worker-crash' | 'text-worker-crash';
-export const SIMULATED_FAULTS: readonly SimulatedFault[] = ['gpu-loss', 'worker-crash', 'text-worker-crash'];
+export type SimulatedFault = 'gpu-loss' | 'worker-crash' | 'text-worker-crash' | 'layout-worker-crash';
+export const SIMULATED_FAULTS: readonly SimulatedFault[] = ['gpu-loss', 'worker-crash', 'text-worker-crash', 'layout-worker-crash'];
 
 /** Embeddings done before WebGPU failed: a fresh WASM worker carries on from there. */
 export interface PartialEmbedding {

@@ -1,8 +1,10 @@
 /**
- * The second core (workers/text-side.ts, text.worker.ts): a map of 5,000 real arXiv abstracts built
- * with the text worker beside the pipeline worker (the corpus fit and the papers' terms there, the
- * corpus parts shared between the two) is the map the pipeline worker builds alone (the text worker
- * crashed at once: ?simulate=text-worker-crash), to the last bit.
+ * The second core: a map of 12,000 real arXiv abstracts built with the text worker beside the pipeline
+ * worker (workers/text-side.ts, text.worker.ts: the corpus fit and the papers' terms there, the corpus
+ * parts shared between the two) and half of the layout's edges in a layout worker (workers/layout-side.ts,
+ * layout.worker.ts: a map of more than 10,000 papers) is the map the pipeline worker builds alone when
+ * either worker crashed (?simulate=text-worker-crash: at once; ?simulate=layout-worker-crash: as the
+ * layout starts, which then starts again in the pipeline worker), to the last bit.
  */
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,9 +15,9 @@ import { launchChromium, serveDist, type StaticServer } from './harness';
 import { readArxiv, splitByPaper } from '../../scripts/lib/arxiv';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
-const N = 5000;
+const N = 12_000;
 
-describe('the text worker on the second core', () => {
+describe('the text and layout workers on the second core', () => {
   let browser: Browser;
   let server: StaticServer;
   let root: string;
@@ -48,18 +50,28 @@ describe('the text worker on the second core', () => {
 
   it('builds the same map as the pipeline worker alone, and says where the work was done', async () => {
     const two = await build('');
-    const one = await build('&simulate=text-worker-crash');
+    const noText = await build('&simulate=text-worker-crash');
+    const noLayout = await build('&simulate=layout-worker-crash');
     expect(two.ran).toEqual(['model', 'embed', 'fit', 'knn', 'layout', 'topics']);
-    expect(one.ran).toEqual(two.ran);
-    expect(two.points).toEqual(one.points);
-    expect(two.topics).toEqual(one.topics);
+    for (const one of [noText, noLayout]) {
+      expect(one.ran).toEqual(two.ran);
+      expect(one.points).toEqual(two.points);
+      expect(one.topics).toEqual(two.topics);
+      // A crash loses nothing: the same map, a warning, and the panel stays open to show it.
+      expect(await one.page.locator('#progress').getAttribute('data-collapsed')).toBe('false');
+    }
     const detail = (page: Page, stage: string) => page.locator(`#progress li[data-stage="${stage}"] .detail`).textContent();
+    const panel = (page: Page) => page.locator('#progress').textContent();
     expect(await detail(two.page, 'fit')).toMatch(/^in a second worker · \d/);
     expect(await detail(two.page, 'topics')).toMatch(/^terms from a second worker · \d/);
-    // A crash loses nothing: the same map, a warning, and the panel stays open to show it.
-    expect(await detail(one.page, 'fit')).not.toMatch(/second worker/);
-    expect(await one.page.locator('#progress').textContent()).toMatch(/The second worker stopped \(the text worker crashed: .*simulated text worker crash.*\); the pipeline worker did its work instead/);
-    expect(await one.page.locator('#progress').getAttribute('data-collapsed')).toBe('false');
-    expect(await two.page.locator('#progress').textContent()).not.toMatch(/second worker stopped/);
-  }, 240_000);
+    expect(await detail(two.page, 'layout')).toMatch(/^on two cores · \d/);
+    expect(await panel(two.page)).not.toMatch(/second worker stopped/);
+
+    expect(await detail(noText.page, 'fit')).not.toMatch(/second worker/);
+    expect(await panel(noText.page)).toMatch(/The second worker stopped \(the text worker crashed: .*simulated text worker crash.*\); the pipeline worker did its work instead/);
+
+    expect(await detail(noLayout.page, 'layout')).not.toMatch(/two cores/);
+    expect(await detail(noLayout.page, 'fit')).toMatch(/^in a second worker/);
+    expect(await panel(noLayout.page)).toMatch(/The layout's second worker stopped \(the layout worker crashed: .*simulated layout worker crash.*\); the layout started again in the pipeline worker/);
+  }, 360_000);
 });

@@ -8,7 +8,7 @@ import { exactCosineKnn, l2NormalizeRows } from '../../src/math/knn/knn';
 import { knnRecall, NeighbourHeaps, nnDescentCosineKnn } from '../../src/math/knn/nn-descent';
 import { cosineNeighbours, neighbourMethod } from '../../src/math/knn/neighbours';
 import { fuzzySimplicialSet, membershipStrengths, smoothKnnDistances } from '../../src/math/layout/fuzzy-graph';
-import { createSgdOptimizer, DEFAULT_SGD, defaultEpochs } from '../../src/math/layout/umap-sgd';
+import { createSgdPart, DEFAULT_SGD, defaultEpochs, sampledEdges } from '../../src/math/layout/umap-sgd';
 import { fastPow, powerTables } from '../../src/math/layout/fast-pow';
 import { dotRows, rowDots, simdAvailable } from '../../src/math/knn/row-dots';
 import { neighbourhoodPreservation, sampledNeighbourhoodPreservation } from '../../scripts/lib/eval/quality';
@@ -153,8 +153,8 @@ describe('UMAP SGD on typed arrays', () => {
     const run = () => {
       const random = mulberry32(4);
       const positions = Float32Array.from({ length: 2 * n }, () => random() * 10);
-      const optimizer = createSgdOptimizer(graph, positions, { ...DEFAULT_SGD, nEpochs: 200, a, b });
-      while (optimizer.step() < optimizer.epochs);
+      const part = createSgdPart(sampledEdges(graph, 200), n, { ...DEFAULT_SGD, nEpochs: 200, a, b });
+      for (let epoch = 0; epoch < 200; epoch++) part.step(positions, epoch);
       return positions;
     };
     const positions = run();

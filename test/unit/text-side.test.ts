@@ -113,8 +113,8 @@ describe('a run with the text side apart', () => {
 
   it('builds the same map (vectors, positions, topics) as one thread, and says where the work was done', async () => {
     const notes: WorkerMessage[] = [];
-    const one = await runPipeline(request, () => undefined, textSideInThisThread);
-    const two = await runPipeline(request, (m) => m.type === 'stage-note' && notes.push(m), apart);
+    const one = await runPipeline(request, () => undefined, { openText: textSideInThisThread });
+    const two = await runPipeline(request, (m) => m.type === 'stage-note' && notes.push(m), { openText: apart });
     expect(two.embeddings).toEqual(one.embeddings);
     expect(two.coords).toEqual(one.coords);
     expect(two.levels).toEqual(one.levels);
@@ -126,9 +126,9 @@ describe('a run with the text side apart', () => {
     const opened: unknown[] = [];
     const spy: OpenTextSide = (...args) => (opened.push(args), apart(...args));
     const coords = Float32Array.from({ length: 2 * many.length }, (_, i) => Math.cos(i));
-    const result = await runPipeline({ ...request, given: { vectors: null, coords } }, () => undefined, spy);
+    const result = await runPipeline({ ...request, given: { vectors: null, coords } }, () => undefined, { openText: spy });
     expect(result.levels.length).toBe(3);
-    await runPipeline({ ...request, texts }, () => undefined, spy);
+    await runPipeline({ ...request, texts }, () => undefined, { openText: spy });
     expect(opened).toEqual([]);
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import { findABParams } from 'umap-js/dist/umap.js';
 import { fuzzySimplicialSet } from './fuzzy-graph';
 import { gaussian, mulberry32 } from '../random';
 import { centredDenseOperator, randomizedSVD } from '../linalg/svd';
-import { createSgdOptimizer, DEFAULT_SGD, defaultEpochs } from './umap-sgd';
+import { createSgdPart, DEFAULT_SGD, defaultEpochs, mergeMoves, partSeed, sampledEdges, sharesFor, splitEdges, type SgdEdges, type SgdOptions, type SgdPart } from './umap-sgd';
 import type { KnnGraph } from '../knn/knn';
 
 export interface LayoutParams {
@@ -80,21 +80,66 @@ function firstNeighbours(knn: KnnGraph, n: number, k: number): KnnGraph {
   return { k, indices, distances };
 }
 
-/** A stepped UMAP layout of the graph, started from `start` (n × 2; by default the PCA of the vectors). */
-export function createLayout(vectors: Float32Array, n: number, d: number, knn: KnnGraph, params: LayoutParams = DEFAULT_LAYOUT_PARAMS, start?: Float32Array): SteppedLayout {
+/**
+ * A layout ready to run: where it starts, the edges cut into shares (umap-sgd.ts, sharesFor) and the
+ * optimiser's settings. Run here by createLayout, or a share per core by workers/layout-side.ts: same map.
+ */
+export interface LayoutPlan {
+  n: number;
+  epochs: number;
+  /** The start (n × 2), with a whisper of noise. */
+  start: Float32Array;
+  shares: SgdEdges[];
+  sgd: SgdOptions;
+}
+
+/** The plan of a UMAP layout of the graph, started from `start` (n × 2; by default the PCA of the vectors). */
+export function planLayout(vectors: Float32Array, n: number, d: number, knn: KnnGraph, params: LayoutParams = DEFAULT_LAYOUT_PARAMS, start?: Float32Array): LayoutPlan {
   const nEpochs = params.nEpochs === 'auto' ? defaultEpochs(n) : params.nEpochs;
   const positions = start ? start.slice() : pcaInit(vectors, n, d, params.seed);
   // A whisper of noise, so identical papers (same PCA position) can be told apart by the optimiser.
   const normal = gaussian(mulberry32(params.seed + 1));
   for (let i = 0; i < positions.length; i++) positions[i]! += normal() * 1e-4;
-  if (n < 3) return { epochs: 0, step: () => 0, coords: () => positions.slice() };
-
-  const graph = fuzzySimplicialSet(firstNeighbours(knn, n, Math.min(params.nNeighbors, knn.k, n)), n);
   const { a, b } = findABParams(1, params.minDist);
-  const optimizer = createSgdOptimizer(graph, positions, { ...DEFAULT_SGD, nEpochs, a, b, seed: params.seed });
+  const sgd = { ...DEFAULT_SGD, nEpochs, a, b, seed: params.seed };
+  if (n < 3) return { n, epochs: 0, start: positions, shares: [], sgd };
+  const graph = fuzzySimplicialSet(firstNeighbours(knn, n, Math.min(params.nNeighbors, knn.k, n)), n);
+  return { n, epochs: nEpochs, start: positions, shares: splitEdges(sampledEdges(graph, nEpochs), sharesFor(n)), sgd };
+}
+
+/** The optimiser of share `part` of a plan, with that share's random stream. */
+export function shareOptimiser(plan: Pick<LayoutPlan, 'n' | 'sgd'>, share: SgdEdges, part: number): SgdPart {
+  return createSgdPart(share, plan.n, { ...plan.sgd, seed: partSeed(plan.sgd.seed, part) });
+}
+
+/**
+ * Runs a plan in this thread, one epoch a step. One share moves the positions in place (umap-learn's
+ * serial order); several each run from the epoch's positions and their moves are added up.
+ */
+export function runPlanHere(plan: LayoutPlan): SteppedLayout {
+  const positions = plan.start.slice();
+  const parts = plan.shares.map((share, p) => shareOptimiser(plan, share, p));
+  let epoch = 0;
   return {
-    epochs: optimizer.epochs,
-    step: () => optimizer.step(),
+    epochs: plan.epochs,
+    step() {
+      if (epoch >= plan.epochs) return epoch;
+      if (parts.length === 1) parts[0]!.step(positions, epoch);
+      else {
+        const moved = parts.map((part) => {
+          const copy = positions.slice();
+          part.step(copy, epoch);
+          return copy;
+        });
+        mergeMoves(positions, moved);
+      }
+      return ++epoch;
+    },
     coords: () => positions.slice(),
   };
+}
+
+/** A stepped UMAP layout of the graph, started from `start` (n × 2; by default the PCA of the vectors), run in this thread. */
+export function createLayout(vectors: Float32Array, n: number, d: number, knn: KnnGraph, params: LayoutParams = DEFAULT_LAYOUT_PARAMS, start?: Float32Array): SteppedLayout {
+  return runPlanHere(planLayout(vectors, n, d, knn, params, start));
 }
