@@ -9,8 +9,9 @@
  *     the app's own MapCache) and the reopen is measured from that;
  *   - the map cache alone: a synthetic 100,000 × 384 map through the app's MapCache, read back in a
  *     fresh browser (IndexedDB get + unpack + dequantise), with its stored bytes;
- *   - peak memory: VmHWM (peak resident set) of the browser's renderer processes, from /proc. The
- *     page and its workers share one renderer process, so this covers the pipeline too. A reopen's
+ *   - peak memory: the renderer processes' resident set (VmRSS) sampled every 250 ms and their VmHWM
+ *     (peak resident set), from /proc, whichever is larger (Chromium resets VmHWM during a long build).
+ *     The page and its workers share one renderer process, so this covers the pipeline too. A reopen's
  *     peak is read in a freshly started browser on the same profile, so the cold build's is not in it.
  *
  * Corpora are realistic abstracts made by sampling sentences of the shipped corpus's abstracts
@@ -28,7 +29,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmS
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { rendererPeaksMB } from './lib/renderer-memory';
+import { watchRendererMemory } from './lib/renderer-memory';
 import { buildCacheProbe } from '../test/browser/cache-probe/build';
 import type { ProbeMap } from '../test/browser/cache-probe/page';
 import { seededRandom } from '../test/support/synthetic-map';
@@ -185,12 +186,13 @@ function reopenParts(timings: Record<string, number>[], runs: number[]) {
 /** The reopen once more in a freshly started browser on the same profile: its time and peak memory alone. */
 async function freshReopen(profile: string, url: string) {
   const context = await launch(profile);
+  const memory = watchRendererMemory(profile);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(url);
   const ready = await untilReady(page, 600_000);
-  const peaks = rendererPeaksMB(profile);
+  const peak = memory.stop();
   await context.close();
-  return { ms: ready?.ms ?? null, cached: ready?.state.cached ?? false, peakRendererMB: round(Math.max(0, ...peaks)) };
+  return { ms: ready?.ms ?? null, cached: ready?.state.cached ?? false, peakRendererMB: round(peak) };
 }
 
 async function measure(n: number, origin: string, corpusDir: string, probeUrl: string): Promise<void> {
@@ -201,12 +203,13 @@ async function measure(n: number, origin: string, corpusDir: string, probeUrl: s
   try {
     console.error(`· ${n.toLocaleString('en')} papers: cold build…`);
     let context: BrowserContext = await launch(profile);
+    const memory = watchRendererMemory(profile);
     let page = context.pages()[0] ?? (await context.newPage());
     await page.goto(url);
     // Only the size measured for the reopen at scale is cut off; the others are built to the end.
     const limitS = n === REOPEN_N ? COLD_LIMIT_S : 1800;
     const cold = await untilReady(page, limitS * 1000);
-    const coldPeak = round(Math.max(0, ...rendererPeaksMB(profile)));
+    const coldPeak = round(memory.stop());
     let written: { writeMs: number; bytes: number } | null = null;
     if (cold) {
       if (cold.state.cached || cold.state.error) throw new Error(`the cold build did not run the pipeline: ${JSON.stringify(cold.state.error)}`);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveDist } from '../test/browser/harness';
 import { cachedBigCorpus } from '../test/support/big-corpus';
-import { rendererPeaksMB } from './lib/renderer-memory';
+import { watchRendererMemory } from './lib/renderer-memory';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const N = Number(process.argv.find((a) => a.startsWith('--n='))?.slice(4) ?? 1_000_000);
@@ -24,6 +24,7 @@ const N = Number(process.argv.find((a) => a.startsWith('--n='))?.slice(4) ?? 1_0
 async function open(url: string): Promise<{ readyS: number; peakMB: number; timings: Record<string, number>; ran: string[]; source: string | null }> {
   const profile = await mkdtemp(join(tmpdir(), 'papermap-profile-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'], viewport: { width: 1280, height: 800 } });
+  const memory = watchRendererMemory(profile);
   try {
     const page = await context.newPage();
     const t0 = Date.now();
@@ -33,8 +34,9 @@ async function open(url: string): Promise<{ readyS: number; peakMB: number; timi
     const readyS = (Date.now() - t0) / 1000;
     const state = await page.evaluate(() => window.papermap.state());
     if (state.papers !== N) throw new Error(`${url}: ${state.papers} papers: ${await page.locator('#progress').textContent()}`);
-    return { readyS: +readyS.toFixed(1), peakMB: Math.round(Math.max(...rendererPeaksMB(profile))), timings: state.timings, ran: state.ran, source: state.source };
+    return { readyS: +readyS.toFixed(1), peakMB: Math.round(memory.stop()), timings: state.timings, ran: state.ran, source: state.source };
   } finally {
+    memory.stop();
     await context.close();
     await rm(profile, { recursive: true, force: true });
   }

@@ -25,7 +25,7 @@ import { serveDist } from '../test/browser/harness';
 import { vocabulary } from '../test/support/big-corpus';
 import { clusteredUnitVectors } from '../test/support/synthetic-map';
 import { mulberry32 } from '../src/math/random';
-import { rendererPeaksMB } from './lib/renderer-memory';
+import { watchRendererMemory } from './lib/renderer-memory';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -120,6 +120,7 @@ function readAlone(path: string): { ms: number; peakMB: number } {
 
 async function open(url: string, profile: string): Promise<{ importMs: number; readyMs: number; peakMB: number; timings: Record<string, number> }> {
   const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'], viewport: { width: 1280, height: 800 } });
+  const memory = watchRendererMemory(profile);
   try {
     const page = await context.newPage();
     const t0 = Date.now();
@@ -129,8 +130,9 @@ async function open(url: string, profile: string): Promise<{ importMs: number; r
     const readyMs = Date.now() - t0;
     const state = await page.evaluate(() => window.papermap.state());
     if (state.papers !== N) throw new Error(`${url}: the map has ${state.papers} papers, not ${N}: ${await page.locator('#progress').textContent()}`);
-    return { importMs: state.timings.corpus ?? NaN, readyMs, peakMB: Math.max(...rendererPeaksMB(profile)), timings: state.timings };
+    return { importMs: state.timings.corpus ?? NaN, readyMs, peakMB: memory.stop(), timings: state.timings };
   } finally {
+    memory.stop();
     await context.close();
   }
 }

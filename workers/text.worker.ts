@@ -4,6 +4,7 @@ import { PARTS_CHUNK } from './text-side';
 import { corpusParts, fitCorpusSpace, type CorpusSpace } from '../src/model/corpus-fit';
 import { termTable, termTableTransfer } from '../src/math/topics/term-table';
 import type { TextMessage, TextRequest } from './messages';
+import { nextTask } from './next-task';
 
 const post = (message: TextMessage, transfer: Transferable[] = []) => postMessage(message, { transfer });
 /** An uncaught error, so the pipeline worker hears of it (a rejected promise would only be logged). */
@@ -11,8 +12,6 @@ const crash = (error: unknown) =>
   queueMicrotask(() => {
     throw error;
   });
-/** A turn of the event loop, so a request for the parts can say where to stop. */
-const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 let texts: string[] = [];
 let space: CorpusSpace | null = null;
@@ -31,7 +30,8 @@ async function project(fitted: CorpusSpace): Promise<void> {
     parts.set(corpusParts(fitted, texts, reached, to), reached * fitted.dims);
     reached = to;
     post({ type: 'progress', done: reached });
-    await nextTurn();
+    // A turn of the event loop, so a request for the parts can say where to stop.
+    await nextTask();
   }
   answerParts();
 }
