@@ -6,6 +6,7 @@
 import { loadCorpus } from '../corpus/load';
 import type { Corpus } from '../corpus/types';
 import type { CorpusStore, StoredCorpus } from '../cache/corpora';
+import { writeFailure } from '../cache/db';
 import { fetchMapBundle, bundleGeometry } from '../cache/prebuilt';
 import type { DecodedBundle } from '../cache/map-bundle';
 import { CorpusImport } from '../corpus/import-client';
@@ -124,8 +125,7 @@ export class Sources {
       if (!corpora) throw new Error('IndexedDB is not available');
       await corpora.put(record);
     } catch (error) {
-      const reason = error instanceof DOMException && error.name === 'QuotaExceededError' ? 'browser storage is full' : error instanceof Error ? error.message : String(error);
-      this.state.notes.push(`${name} is not kept in this browser (${reason}): it will need importing again after a reload.`);
+      this.state.notes.push(`${name} is not kept in this browser (${writeFailure(error)}): it will need importing again after a reload.`);
     }
     return record;
   }

@@ -31,6 +31,19 @@ export interface OpenOptions {
   blockedWaitMs?: number;
 }
 
+/**
+ * Why a write was refused, in words: a full storage says so; an abort without its own message (how
+ * Chromium ends a large write where the origin's storage is limited, as in a guest or temporary
+ * profile) is said to be the storage's refusal rather than shown as a bare "AbortError".
+ */
+export function writeFailure(error: unknown): string {
+  const name = error instanceof DOMException ? error.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'QuotaExceededError') return 'browser storage is full';
+  if (name === 'AbortError' && (message === '' || message === 'AbortError')) return 'the browser refused to store it: its storage is full or limited';
+  return message;
+}
+
 /** Opens (and creates or upgrades) the database, or says why it cannot be used. */
 export async function openPapermapDatabase(options: OpenOptions = {}): Promise<OpenResult> {
   if (typeof indexedDB === 'undefined') return { db: null, problem: 'this browser gives the page no IndexedDB (private mode?)' };

@@ -4,7 +4,7 @@
  * An outdated or corrupt entry is deleted and reported as a miss: the page recomputes, never breaks.
  * A failed write (quota, private mode) is reported, and the map is still shown.
  */
-import { openDatabase, type Database } from './db';
+import { openDatabase, writeFailure, type Database } from './db';
 import { COLOUR_LEVEL, type TopicLevel } from '../math/topics/topics';
 import { fileGeometry, type GivenGeometry, type PipelineParams } from '../pipeline/types';
 import { MAP_SCHEMA, packMap, unpackMap, withBufferData, type MapEntry } from './map-format';
@@ -69,9 +69,7 @@ export class MapCache {
       }
       return { stored: true };
     } catch (error) {
-      const name = error instanceof DOMException ? error.name : '';
-      const reason = name === 'QuotaExceededError' ? 'browser storage is full' : error instanceof Error ? error.message : String(error);
-      return { stored: false, reason };
+      return { stored: false, reason: writeFailure(error) };
     }
   }
 

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAP_SCHEMA, MapCache, mapKey, mapModelKey, type MapEntry } from '../../src/cache/maps';
 import { packMap, packedBytes, unpackMap, withBufferData, type StoredMap } from '../../src/cache/map-format';
-import { openDatabase, type Database } from '../../src/cache/db';
+import { openDatabase, writeFailure, type Database } from '../../src/cache/db';
 import { dequantiseRows, quantiseRows } from '../../src/cache/quantise';
 import { DEFAULT_PIPELINE_PARAMS, fileGeometry } from '../../src/pipeline/types';
 import { syntheticMapEntry } from '../support/synthetic-map';
@@ -256,5 +256,16 @@ describe('MapCache on IndexedDB', () => {
     const unclonable = { ...entry(2), timings: { embed: () => 1 } } as unknown as MapEntry;
     const result = await cache.write(unclonable);
     expect(result.stored).toBe(false);
+  });
+});
+
+describe('writeFailure', () => {
+  it('says in words why storage refused a write, and passes other errors on as they are', () => {
+    expect(writeFailure(new DOMException('The quota has been exceeded.', 'QuotaExceededError'))).toBe('browser storage is full');
+    // Chromium ends a large write in a profile with limited storage as a bare abort.
+    expect(writeFailure(new DOMException('', 'AbortError'))).toBe('the browser refused to store it: its storage is full or limited');
+    expect(writeFailure(new DOMException('AbortError', 'AbortError'))).toBe('the browser refused to store it: its storage is full or limited');
+    expect(writeFailure(new DOMException('Version change transaction was aborted in upgradeneeded event handler.', 'AbortError'))).toMatch(/^Version change/);
+    expect(writeFailure(new Error('IndexedDB is not available'))).toBe('IndexedDB is not available');
   });
 });
