@@ -49,6 +49,10 @@ export const layoutInWorker: OpenLayout = (plan, { crash } = { crash: false }) =
   );
   const positions = plan.start.slice();
   const mine = shareOptimiser(plan, plan.shares[0]!, 0);
+  // Two working copies, reused every epoch (no 200 × 2 fresh arrays to collect): ours, and theirs,
+  // which travels to the worker and back (transferred, so it is not copied either way).
+  const ours = new Float32Array(positions.length);
+  let theirs: Float32Array | null = new Float32Array(positions.length);
   let epoch = 0;
   let fallback: RunningLayout | null = null;
   const running: RunningLayout = {
@@ -56,13 +60,16 @@ export const layoutInWorker: OpenLayout = (plan, { crash } = { crash: false }) =
     async step() {
       if (fallback) return fallback.step();
       if (epoch >= plan.epochs) return epoch;
-      const theirs = positions.slice();
+      const sent = theirs!;
+      theirs = null;
+      sent.set(positions);
       const share = epoch === 0 ? { share: { edges: plan.shares[1]!, part: 1, n: plan.n, sgd: plan.sgd, crash } } : {};
-      const moved = rpc.request<Float32Array>({ type: 'epoch', epoch, positions: theirs, ...share }, [theirs.buffer]);
-      const ours = positions.slice();
+      const moved = rpc.request<Float32Array>({ type: 'epoch', epoch, positions: sent, ...share }, [sent.buffer]);
+      ours.set(positions);
       mine.step(ours, epoch);
       try {
-        mergeMoves(positions, [ours, await moved]);
+        theirs = await moved;
+        mergeMoves(positions, [ours, theirs]);
       } catch (error) {
         rpc.close();
         fallback = inThisThread(runPlanHere(plan), error instanceof Error ? error.message : String(error));

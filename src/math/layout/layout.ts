@@ -119,6 +119,8 @@ export function shareOptimiser(plan: Pick<LayoutPlan, 'n' | 'sgd'>, share: SgdEd
 export function runPlanHere(plan: LayoutPlan): SteppedLayout {
   const positions = plan.start.slice();
   const parts = plan.shares.map((share, p) => shareOptimiser(plan, share, p));
+  // Each share's working copy, reused every epoch.
+  const copies = parts.length > 1 ? parts.map(() => new Float32Array(positions.length)) : [];
   let epoch = 0;
   return {
     epochs: plan.epochs,
@@ -126,12 +128,11 @@ export function runPlanHere(plan: LayoutPlan): SteppedLayout {
       if (epoch >= plan.epochs) return epoch;
       if (parts.length === 1) parts[0]!.step(positions, epoch);
       else {
-        const moved = parts.map((part) => {
-          const copy = positions.slice();
-          part.step(copy, epoch);
-          return copy;
+        parts.forEach((part, p) => {
+          copies[p]!.set(positions);
+          part.step(copies[p]!, epoch);
         });
-        mergeMoves(positions, moved);
+        mergeMoves(positions, copies);
       }
       return ++epoch;
     },
