@@ -19,7 +19,7 @@
  *   rpc.close(new Error('the map changed')); // rejects whatever still waits
  */
 
-/** How a worker failed: an uncaught error or a script that did not load (the browser's message, if it gave one), or a message it sent that could not be deserialised. */
+/** How a worker failed: an uncaught error, a script that did not load or a worker that could not be constructed (the message, if there was one), or a message it sent that could not be deserialised. */
 export type WorkerFailure = { kind: 'crashed'; detail: string | null } | { kind: 'unreadable' };
 
 /** A message's part in the protocol: the answer to a request (`id`: which; none: the oldest waiting), or null for an event. */
@@ -55,9 +55,15 @@ export class WorkerRpc<In, Out> {
    * function of the request's id, for a protocol that matches answers by id; `transfer` lists buffers to move, not copy.
    */
   request<T>(message: In | ((id: number) => In), transfer: Transferable[] = []): Promise<T> {
-    const worker = (this.worker ??= this.start());
     const id = ++this.nextId;
     return new Promise<T>((resolve, reject) => {
+      let worker: Worker;
+      try {
+        worker = this.worker ??= this.start();
+      } catch (error) {
+        // A worker that cannot even be constructed (no nested workers, a refused URL) is a failure like a crash, not a throw.
+        return reject(this.options.failure({ kind: 'crashed', detail: error instanceof Error ? error.message : String(error) }));
+      }
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
       worker.postMessage(typeof message === 'function' ? (message as (id: number) => In)(id) : message, transfer);
     });

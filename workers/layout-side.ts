@@ -60,21 +60,22 @@ export const layoutInWorker: OpenLayout = (plan, { crash } = { crash: false }) =
     async step() {
       if (fallback) return fallback.step();
       if (epoch >= plan.epochs) return epoch;
-      const sent = theirs!;
-      theirs = null;
-      sent.set(positions);
-      const share = epoch === 0 ? { share: { edges: plan.shares[1]!, part: 1, n: plan.n, sgd: plan.sgd, crash } } : {};
-      const moved = rpc.request<Float32Array>({ type: 'epoch', epoch, positions: sent, ...share }, [sent.buffer]);
-      ours.set(positions);
-      mine.step(ours, epoch);
       try {
+        const sent = theirs!;
+        theirs = null;
+        sent.set(positions);
+        const share = epoch === 0 ? { share: { edges: plan.shares[1]!, part: 1, n: plan.n, sgd: plan.sgd, crash } } : {};
+        const moved = rpc.request<Float32Array>({ type: 'epoch', epoch, positions: sent, ...share }, [sent.buffer]);
+        ours.set(positions);
+        mine.step(ours, epoch);
         theirs = await moved;
-        mergeMoves(positions, [ours, theirs]);
       } catch (error) {
+        // The worker crashed, or could not be started at all.
         rpc.close();
         fallback = inThisThread(runPlanHere(plan), error instanceof Error ? error.message : String(error));
         return fallback.step();
       }
+      mergeMoves(positions, [ours, theirs]);
       return ++epoch;
     },
     coords: () => (fallback ? fallback.coords() : positions.slice()),

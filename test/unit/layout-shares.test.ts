@@ -167,6 +167,24 @@ describe('the layout\'s second share in a worker of its own', () => {
     });
   });
 
+  it('when no worker can be started, lays the map out in this thread, the same map', async () => {
+    const saved = (globalThis as { Worker?: unknown }).Worker;
+    (globalThis as { Worker?: unknown }).Worker = class {
+      constructor() {
+        throw new Error('workers cannot start workers here');
+      }
+    };
+    try {
+      const layout = layoutInWorker(planIn(2));
+      expect(await runToEnd(layout)).toEqual(Array.from({ length: params.nEpochs }, (_, e) => e + 1));
+      expect(layout.coords()).toEqual(here.coords());
+      expect(layout.inWorker).toBe(false);
+      expect(layout.failure).toBe('the layout worker crashed: workers cannot start workers here');
+    } finally {
+      (globalThis as { Worker?: unknown }).Worker = saved;
+    }
+  });
+
   it('starts no worker for a plan of one share', async () => {
     await withFakeWorker(-1, async () => {
       const layout = layoutInWorker(planIn(1));

@@ -82,6 +82,26 @@ describe('WorkerRpc', () => {
     expect(await next).toBe('C');
   });
 
+  it('rejects with the failure, rather than throwing, when the worker cannot be constructed; a later request tries again', async () => {
+    let refuse = true;
+    let started = 0;
+    const rpc = new WorkerRpc<Request, Reply>(
+      () => {
+        if (refuse) throw new Error('Worker is not defined');
+        started++;
+        return new FakeWorker() as unknown as Worker;
+      },
+      { answer: (m) => ({ id: m.id, value: m.answer }), failure: (f: WorkerFailure) => new Error(f.kind === 'crashed' ? `the test worker crashed: ${f.detail}` : 'unreadable') },
+    );
+    const first = rpc.request<string>({ ask: 'a' });
+    await expect(first).rejects.toThrow('the test worker crashed: Worker is not defined');
+    refuse = false;
+    const second = rpc.request<string>({ ask: 'b' });
+    expect(started).toBe(1);
+    rpc.close(new Error('done'));
+    await expect(second).rejects.toThrow('done');
+  });
+
   it('rejects with the failure for a message that cannot be read', async () => {
     const { rpc, workers } = setup();
     const waiting = rpc.request({ ask: 'a' });
