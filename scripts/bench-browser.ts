@@ -9,6 +9,7 @@
  *     the app's own MapCache) and the reopen is measured from that;
  *   - the map cache alone: a synthetic 100,000 × 384 map through the app's MapCache, read back in a
  *     fresh browser (IndexedDB get + unpack + dequantise), with its stored bytes;
+ *   - the shipped map built cold in a browser that has the model already (?prebuilt=0), median of 3;
  *   - peak memory: the renderer processes' resident set (VmRSS) sampled every 250 ms and their VmHWM
  *     (peak resident set), from /proc, whichever is larger (Chromium resets VmHWM during a long build).
  *     The page and its workers share one renderer process, so this covers the pipeline too. A reopen's
@@ -261,6 +262,7 @@ async function measure(n: number, origin: string, corpusDir: string, probeUrl: s
     await context.close();
     const fresh = await freshReopen(profile, url);
     if (!fresh.cached) throw new Error('the reopen in a fresh browser did not open from the cache');
+    if (n === EMBED_NS[0]) await shippedCold(profile, origin);
     const reopenMs = median(reopened.runs);
     results.push({
       what: `cached reopen: reload → map ready${written ? ' (map written into the cache directly)' : ''}`,
@@ -289,6 +291,48 @@ async function measure(n: number, origin: string, corpusDir: string, probeUrl: s
   } finally {
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/**
+ * The shipped map built cold in a browser that already has the model (this profile built a map
+ * before): ?prebuilt=0, the maps store emptied before each run so every run computes the map.
+ */
+async function shippedCold(profile: string, origin: string): Promise<void> {
+  console.error(`· the shipped map, cold, model cached: ${RELOADS} builds…`);
+  const url = `${origin}/?device=wasm&prebuilt=0`;
+  const context = await launch(profile);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const forgetMaps = () =>
+    page.evaluate(async () => {
+      const request = indexedDB.open('papermap');
+      const db = await new Promise<IDBDatabase>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(request.error))));
+      await new Promise((resolve, reject) => {
+        const clear = db.transaction('maps', 'readwrite').objectStore('maps').clear();
+        clear.onsuccess = resolve;
+        clear.onerror = () => reject(clear.error);
+      });
+      db.close();
+    });
+  const runs: number[] = [];
+  const stages: Record<string, number>[] = [];
+  try {
+    // Once unmeasured: the shipped corpus and this page's own files reach the service worker's cache.
+    await page.goto(url);
+    await untilReady(page, 120_000);
+    await forgetMaps();
+    for (let r = 0; r < RELOADS; r++) {
+      await page.goto(url);
+      const ready = await untilReady(page, 120_000);
+      if (!ready || ready.state.cached) throw new Error(`the shipped map was not built cold: ${JSON.stringify(ready?.state)}`);
+      runs.push(ready.ms);
+      stages.push(ready.state.timings);
+      await forgetMaps();
+    }
+  } finally {
+    await context.close();
+  }
+  const n = (JSON.parse(readFileSync(join(ROOT, 'public/corpus/corpus.json'), 'utf8')) as Corpus).papers.length;
+  results.push({ what: 'shipped map, cold build with the model cached (?prebuilt=0): navigation → map ready', n, medianMs: round(median(runs)), runsMs: runs.map(round), stagesMs: Object.fromEntries(Object.keys(stages[0]!).map((k) => [k, round(median(stages.map((t) => t[k] ?? NaN)))])) });
 }
 
 /** The map cache alone, through the app's MapCache: a synthetic n × dims map written, then read in a fresh browser. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exactCosineKnn, l2NormalizeRows } from '../../src/math/knn/knn';
-import { densityClusters } from '../../src/math/topics/clusters';
+import { densityClusters, neighbourScale } from '../../src/math/topics/clusters';
 import { extractTerms, topicTerms } from '../../src/math/topics/labels';
 import { cholQrColumns, randomizedSVD, sparseRowsOperator, symmetricEigen, symmetricTopEigen } from '../../src/math/linalg/svd';
 import { gaussian, mulberry32 } from '../../src/math/random';
@@ -76,6 +76,24 @@ describe('density clusters', () => {
     expect(labels[20]).toBe(0);
     expect(labels[0]).toBe(1);
     expect(labels[80]).toBe(-1);
+  });
+
+  it('measures the map\'s scale exactly as sorting every distance would (ties, duplicates and huge maps included)', () => {
+    // The definition: on an evenly strided sample of m ≤ 2,000 points, the median over points of the
+    // kk-th smallest distance to the sample (itself first), kk = k·m/n rounded, corrected by √(k·m/(n·kk)).
+    const bySorting = (coords: Float32Array, n: number, k: number) => {
+      const m = Math.min(n, 2000);
+      const kk = Math.max(1, Math.min(m - 1, Math.round((k * m) / n)));
+      const sample = Array.from({ length: m }, (_, i) => Math.floor((i * n) / m));
+      const kth = Float64Array.from(sample, (a) => Float64Array.from(sample, (b) => Math.hypot(coords[2 * a]! - coords[2 * b]!, coords[2 * a + 1]! - coords[2 * b + 1]!)).sort()[kk]!);
+      return kth.sort()[Math.floor(m / 2)]! * Math.sqrt((k * m) / (n * kk));
+    };
+    const random = mulberry32(5);
+    const grid = (n: number) => Float32Array.from({ length: 2 * n }, (_, j) => (j % 2 ? Math.floor(j / 2 / 17) : (j / 2) % 17));
+    const duplicates = (n: number) => Float32Array.from({ length: 2 * n }, () => Math.floor(random() * 5) * 0.1);
+    for (const [coords, n] of [[blobs([[0, 0], [9, 2]], 168, 1, 4), 336], [grid(2001), 2001], [duplicates(700), 700], [blobs([[0, 0], [5, 5], [9, 1]], 4000, 2, 6), 12000]] as const) {
+      for (const k of [1, 10, 200]) expect(neighbourScale(coords, n, Math.min(k, n - 1))).toBe(bySorting(coords, n, Math.min(k, n - 1)));
+    }
   });
 
   it('is deterministic', () => {

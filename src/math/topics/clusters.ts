@@ -31,15 +31,48 @@ export function neighbourScale(coords: Float32Array, n: number, k: number): numb
   const stride = n / m;
   // In a sample of m of n points, the k-th neighbour of the full set is about the (k·m/n)-th.
   const kk = Math.max(1, Math.min(m - 1, Math.round((k * m) / n)));
-  const sample = Array.from({ length: m }, (_, i) => Math.floor(i * stride));
+  const xs = new Float64Array(m);
+  const ys = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const a = Math.floor(i * stride);
+    xs[i] = coords[2 * a]!;
+    ys[i] = coords[2 * a + 1]!;
+  }
   const kth = new Float64Array(m);
-  const dist = new Float64Array(m);
-  sample.forEach((a, i) => {
-    sample.forEach((b, j) => (dist[j] = Math.hypot(coords[2 * a]! - coords[2 * b]!, coords[2 * a + 1]! - coords[2 * b + 1]!)));
-    kth[i] = dist.sort()[kk]!;
-  });
+  const scratch = new Float64Array(m);
+  for (let i = 0; i < m; i++) kth[i] = kthDistance(xs, ys, i, kk, scratch);
   // Neighbour distances grow as √k in 2D: correct for the rounding of k·m/n to a whole kk.
   return kth.sort()[Math.floor(m / 2)]! * Math.sqrt((k * m) / (n * kk));
+}
+
+/**
+ * The kk-th smallest distance from sample point i to the sample (itself, 0, counted first), as
+ * sorting all m distances gave it: a first pass keeps the kk + 1 smallest squared distances (kk is
+ * a handful), a second takes the distance of every point within rounding of the last of them and
+ * sorts those few. Sorting all m for every point made this most of naming's clustering.
+ */
+function kthDistance(xs: Float64Array, ys: Float64Array, i: number, kk: number, scratch: Float64Array): number {
+  const nearest = new Float64Array(kk + 1).fill(Infinity);
+  const x = xs[i]!;
+  const y = ys[i]!;
+  for (let j = 0; j < xs.length; j++) {
+    const dx = xs[j]! - x;
+    const dy = ys[j]! - y;
+    const d2 = dx * dx + dy * dy;
+    if (d2 >= nearest[kk]!) continue;
+    let at = kk;
+    for (; at > 0 && nearest[at - 1]! > d2; at--) nearest[at] = nearest[at - 1]!;
+    nearest[at] = d2;
+  }
+  // Math.hypot and the squared sum can order near-ties differently by an ulp: take every candidate.
+  const within = nearest[kk]! * (1 + 1e-9);
+  let count = 0;
+  for (let j = 0; j < xs.length; j++) {
+    const dx = xs[j]! - x;
+    const dy = ys[j]! - y;
+    if (dx * dx + dy * dy <= within) scratch[count++] = Math.hypot(xs[i]! - xs[j]!, ys[i]! - ys[j]!);
+  }
+  return scratch.subarray(0, count).sort()[kk]!;
 }
 
 /** Histogram of the points on a grid, blurred by a separable Gaussian. */
@@ -95,7 +128,10 @@ export function densityClusters(coords: Float32Array, n: number, options: Cluste
   const labels = new Int32Array(n).fill(-1);
   if (n === 0) return labels;
   const { size, cells, density } = densityGrid(coords, n, options);
-  const order = Array.from({ length: size * size }, (_, c) => c).sort((a, b) => density[b]! - density[a]! || a - b);
+  // Cells by density, highest first; empty cells (density 0) never join a cluster, so are left out.
+  const order: number[] = [];
+  for (let c = 0; c < size * size; c++) if (density[c]! > 0) order.push(c);
+  order.sort((a, b) => density[b]! - density[a]! || a - b);
 
   // Union–find over grid cells; each root remembers its peak density.
   const parent = new Int32Array(size * size).fill(-1);
@@ -108,32 +144,39 @@ export function densityClusters(coords: Float32Array, n: number, options: Cluste
     return c;
   };
   const threshold = options.persistence * density[order[0]!]!;
+  // The distinct clusters around a cell, highest peak first (then lowest id): at most 8.
+  const roots = new Int32Array(8);
   for (const cell of order) {
     const value = density[cell]!;
-    if (value <= 0) break;
     const x = cell % size;
     const y = (cell - x) / size;
-    const roots = new Set<number>();
+    let count = 0;
     for (let dy = -1; dy <= 1; dy++) {
       for (let dx = -1; dx <= 1; dx++) {
         const xx = x + dx;
         const yy = y + dy;
         if ((dx === 0 && dy === 0) || xx < 0 || yy < 0 || xx >= size || yy >= size) continue;
         const nb = yy * size + xx;
-        if (parent[nb] !== -1) roots.add(find(nb));
+        if (parent[nb] === -1) continue;
+        const root = find(nb);
+        let seen = false;
+        for (let r = 0; r < count && !seen; r++) seen = roots[r] === root;
+        if (seen) continue;
+        let at = count++;
+        for (; at > 0 && (peak[roots[at - 1]!]! < peak[root]! || (peak[roots[at - 1]!]! === peak[root]! && roots[at - 1]! > root)); at--) roots[at] = roots[at - 1]!;
+        roots[at] = root;
       }
     }
-    if (roots.size === 0) {
+    if (count === 0) {
       parent[cell] = cell;
       peak[cell] = value;
       continue;
     }
     // Join the highest neighbouring cluster; merge the others into it if they are not persistent.
-    const sorted = [...roots].sort((a, b) => peak[b]! - peak[a]! || a - b);
-    const top = sorted[0]!;
+    const top = roots[0]!;
     parent[cell] = top;
-    for (const other of sorted.slice(1)) {
-      if (peak[other]! - value < threshold) parent[other] = top;
+    for (let r = 1; r < count; r++) {
+      if (peak[roots[r]!]! - value < threshold) parent[roots[r]!] = top;
     }
   }
 
