@@ -170,9 +170,8 @@ describe('UMAP SGD on typed arrays', () => {
     }
   });
 
-  it('uses umap-learn’s epoch counts', () => {
-    expect(defaultEpochs(5000)).toBe(500);
-    expect(defaultEpochs(50_000)).toBe(200);
+  it('uses umap-js’s epoch schedule: fewer epochs as the map grows, 200 from 7,501 points on', () => {
+    expect([336, 2500, 2501, 5000, 7500, 7501, 10_000, 10_001, 50_000].map(defaultEpochs)).toEqual([500, 500, 400, 400, 300, 200, 200, 200, 200]);
   });
 });
 

@@ -14,7 +14,7 @@ import type { KnnGraph } from '../knn/knn';
 export interface LayoutParams {
   nNeighbors: number;
   minDist: number;
-  /** Optimisation epochs; 'auto' is umap-learn's choice (500 up to 10,000 points, 200 above). */
+  /** Optimisation epochs; 'auto' is umap-js's schedule (500 up to 2,500 points, stepping down to 200 above 7,500: defaultEpochs). */
   nEpochs: number | 'auto';
   seed: number;
 }

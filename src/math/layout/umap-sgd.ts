@@ -185,8 +185,8 @@ export function mergeMoves(base: Float32Array, moved: Float32Array[]): void {
 /**
  * Above this many points the edges are cut into two shares. On held-out arXiv papers (10,000 and
  * 30,000, three seeds) two shares kept label agreement on the map and trustworthiness within the
- * spread between seeds; at 5,000 (500 epochs) they lost a little (−0.005 agreement), and a small
- * map's layout is short anyway.
+ * spread between seeds; at 5,000 (then 500 epochs) they lost a little (−0.005 agreement), and a
+ * small map's layout is short anyway.
  */
 export const TWO_SHARES_ABOVE = 10_000;
 
@@ -195,7 +195,17 @@ export function sharesFor(n: number): number {
   return n > TWO_SHARES_ABOVE ? 2 : 1;
 }
 
-/** umap-learn's default epoch count: more for small maps, where each epoch is cheap. */
+/**
+ * Epochs by map size, umap-js's schedule: more for small maps, where each epoch is cheap, stepping
+ * down to 200 by 7,500 points. (umap-learn's, 500 up to 10,000 and 200 above, made a 10,000-point
+ * map 2.5 times the work of a 10,001-point one.) On held-out arXiv papers (three seeds) the steps
+ * cost the map no measurable quality at 5,000 (400 epochs: label agreement on the map −0.0004,
+ * trustworthiness −0.0011) and 7,500 (300: −0.0004, −0.0002) and a little at 10,000 (200: −0.003,
+ * −0.0008), for layouts 17 %, 39 % and 59 % shorter.
+ */
 export function defaultEpochs(n: number): number {
-  return n <= 10_000 ? 500 : 200;
+  if (n <= 2_500) return 500;
+  if (n <= 5_000) return 400;
+  if (n <= 7_500) return 300;
+  return 200;
 }
