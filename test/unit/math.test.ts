@@ -153,6 +153,31 @@ describe('truncated SVD', () => {
     expect(Math.abs(u[1 * k + 1]!)).toBeCloseTo(1, 6);
   });
 
+  it('gives the same singular vectors when the rows side is orthonormalised only at the end (tall, wide and rank-deficient operators)', () => {
+    const random = mulberry32(11);
+    // A sparse term × document-like matrix: each row a few random columns; `rank` distinct rows repeated when given.
+    const sparse = (rows: number, cols: number, perRow: number, rank = rows) => {
+      const distinct = Array.from({ length: rank }, () => {
+        const at = [...new Set(Array.from({ length: perRow }, () => Math.floor(random() * cols)))].sort((a, b) => a - b);
+        return { cols: Int32Array.from(at), values: Float64Array.from(at, () => random()) };
+      });
+      return sparseRowsOperator(Array.from({ length: rows }, (_, i) => distinct[i % rank]!), cols);
+    };
+    for (const [op, k] of [[sparse(3000, 300, 12), 20], [sparse(200, 1500, 30), 16], [sparse(500, 400, 8, 10), 16]] as const) {
+      const every = randomizedSVD(op, k, { seed: 4 });
+      const once = randomizedSVD(op, k, { seed: 4, rowsOnce: true });
+      expect(once.k).toBe(every.k);
+      for (let j = 0; j < every.k; j++) expect(once.s[j]).toBeCloseTo(every.s[j]!, 8);
+      // Directions whose singular value is well above zero agree (those of a rank-deficient operator's null space are arbitrary).
+      for (let j = 0; j < every.k; j++) {
+        if (every.s[j]! < 1e-6 * every.s[0]!) continue;
+        let dot = 0;
+        for (let i = 0; i < op.rows; i++) dot += every.u[i * every.k + j]! * once.u[i * once.k + j]!;
+        expect(Math.abs(dot)).toBeCloseTo(1, 9);
+      }
+    }
+  });
+
   it('orthonormalises the columns of a tall block by Cholesky QR', () => {
     const n = 200;
     const l = 5;
