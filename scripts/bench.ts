@@ -272,7 +272,7 @@ const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memo
 console.log(`\nPapermap benchmarks (${machine.cores} cores, ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node})\n`);
 if (layoutRows.length > 0) printLayout();
 function printLayout(): void {
-  console.log(`Layout: ${BENCH_DIMS}-d synthetic embeddings (scripts/lib/synthetic-vectors.ts) to final 2D positions, k = ${BENCH_K}, same epochs for all (500 up to 10k, 200 above).`);
+  console.log(`Layout: ${BENCH_DIMS}-d synthetic embeddings (scripts/lib/synthetic-vectors.ts) to final 2D positions, k = ${BENCH_K}, same epochs for all (defaultEpochs: 500 up to 2.5k, 400 to 5k, 300 to 7.5k, 200 above; the README's tables were measured with 500 up to 10k).`);
   console.log('Recall: kNN lists vs exact; trustworthiness/continuity at k = 15 on sampled rows. Ratios: baseline time / ours.\n');
   const header = ['N', 'method', 'median', 'CPU', 'peak RSS', 'vs umap-js', 'vs Atlas', 'kNN recall', 'trust.', 'contin.'];
   const table: string[][] = [header];
