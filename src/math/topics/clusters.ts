@@ -39,8 +39,9 @@ export function neighbourScale(coords: Float32Array, n: number, k: number): numb
     ys[i] = coords[2 * a + 1]!;
   }
   const kth = new Float64Array(m);
+  const nearest = new Float64Array(kk + 1);
   const scratch = new Float64Array(m);
-  for (let i = 0; i < m; i++) kth[i] = kthDistance(xs, ys, i, kk, scratch);
+  for (let i = 0; i < m; i++) kth[i] = kthDistance(xs, ys, i, nearest, scratch);
   // Neighbour distances grow as √k in 2D: correct for the rounding of k·m/n to a whole kk.
   return kth.sort()[Math.floor(m / 2)]! * Math.sqrt((k * m) / (n * kk));
 }
@@ -48,11 +49,12 @@ export function neighbourScale(coords: Float32Array, n: number, k: number): numb
 /**
  * The kk-th smallest distance from sample point i to the sample (itself, 0, counted first), as
  * sorting all m distances gave it: a first pass keeps the kk + 1 smallest squared distances (kk is
- * a handful), a second takes the distance of every point within rounding of the last of them and
+ * a handful; `nearest` holds them), a second takes the distance of every point within rounding of the last of them and
  * sorts those few. Sorting all m for every point made this most of naming's clustering.
  */
-function kthDistance(xs: Float64Array, ys: Float64Array, i: number, kk: number, scratch: Float64Array): number {
-  const nearest = new Float64Array(kk + 1).fill(Infinity);
+function kthDistance(xs: Float64Array, ys: Float64Array, i: number, nearest: Float64Array, scratch: Float64Array): number {
+  const kk = nearest.length - 1;
+  nearest.fill(Infinity);
   const x = xs[i]!;
   const y = ys[i]!;
   for (let j = 0; j < xs.length; j++) {
@@ -70,7 +72,7 @@ function kthDistance(xs: Float64Array, ys: Float64Array, i: number, kk: number, 
   for (let j = 0; j < xs.length; j++) {
     const dx = xs[j]! - x;
     const dy = ys[j]! - y;
-    if (dx * dx + dy * dy <= within) scratch[count++] = Math.hypot(xs[i]! - xs[j]!, ys[i]! - ys[j]!);
+    if (dx * dx + dy * dy <= within) scratch[count++] = Math.hypot(x - xs[j]!, y - ys[j]!);
   }
   return scratch.subarray(0, count).sort()[kk]!;
 }
