@@ -92,6 +92,7 @@ export class App {
     this.sources = new Sources(this.state, () => this.corpora);
     this.builder = new MapBuilder(this.state, this.url.launch, this.sources, this.progress, {
       present: (source, modelId, entry) => this.present(source, modelId, entry),
+      building: () => this.map.warmUp(),
       preview: (coords) => {
         document.body.dataset.state = 'preview';
         void this.map.setData({ coords: normaliseCoords(coords).coords, colours: previewColours(coords.length / 2), focus: null }, { fit: true });
@@ -146,6 +147,7 @@ export class App {
 
   async start(): Promise<void> {
     const t0 = performance.now();
+    this.sources.prefetch(this.url.launch);
     startOfflineCache({
       status: (status, detail) => {
         this.offline = status;

@@ -16,6 +16,8 @@ import type { Sources } from './sources';
 export interface BuildHooks {
   /** Makes `source`, with its map `entry`, the one shown. */
   present(source: MapSource, modelId: string, entry: MapEntry): Promise<void>;
+  /** The pipeline worker is at work and no map is shown: the map may prepare its first drawing meanwhile. */
+  building(): void;
   /** Draws an intermediate layout (n × 2) while no map is shown yet. */
   preview(coords: Float32Array): void;
   /** The map is shown and its notes given: apply what the URL asks for, resolve `ready`. */
@@ -115,9 +117,15 @@ export class MapBuilder {
       ...(given?.coords ? { knn: file, layout: file } : {}),
     });
     const retry = () => void this.build(source, modelId, key);
+    let started = false;
     const run = startPipeline(
       { type: 'run', texts: corpus.papers.map(paperText), modelId, modelsUrl: assetUrl('models/'), ortUrl: assetUrl('ort/'), device: this.launch.device, params: DEFAULT_PIPELINE_PARAMS, simulate, resume: null, given },
       (message) => {
+        // Once the worker runs (not before: its start waits on this thread, which the map's first draw may hold).
+        if (!started) {
+          started = true;
+          if (!this.state.entry) this.hooks.building();
+        }
         if (message.type === 'device') this.progress.showDevice(message.choice, wasmThreads());
         else if (message.type === 'progress') this.progress.progress(message.stage, message.done, message.total, message.unit);
         else if (message.type === 'stage-done') {

@@ -28,6 +28,11 @@ export class Sources {
     private readonly corpora: () => CorpusStore | null,
   ) {}
 
+  /** Starts loading the shipped corpus when the address asks for no other, so it arrives while the cache opens. */
+  prefetch(launch: LaunchParams): void {
+    if (!launch.bundle && !launch.corpus) void this.shipped().catch(() => undefined);
+  }
+
   /** The corpus the address asks for (?map=<url>, ?corpus=local:<hash> or ?corpus=<url>), else the shipped one. */
   async initial(launch: LaunchParams): Promise<MapSource> {
     if (launch.bundle) {

@@ -181,3 +181,16 @@ export function scatterLayers({ data, attributes, labels, colours, style, zoom, 
   });
   return [points, ring, text];
 }
+
+/**
+ * The map's layers drawing one transparent point and one transparent label: drawn before any map
+ * exists, they make the GPU compile the shaders that the first map needs. A software renderer
+ * (SwiftShader, where WebGL has no GPU) spends most of a second on that, which then happens while
+ * the pipeline works instead of after it; on a GPU it takes milliseconds either way.
+ */
+export function warmUpLayers() {
+  const clear: Rgba = [0, 0, 0, 0];
+  const data: ScatterData = { coords: new Float32Array(2), colours: new Uint8Array(4), focus: null };
+  const label: PlacedLabel = { key: 'warm-up', topic: -1, level: 0, size: 0, x: 0, y: 0, text: 'a', head: 'a', box: [0, 0, 0, 0], fontSize: 12, offsetX: 0, offsetY: 0 };
+  return scatterLayers({ data, attributes: new PointAttributes(), labels: [label], colours: { text: clear, background: clear }, style: { radius: 1, opacity: 0, stroked: true }, zoom: 0, fitZoom: 0 });
+}

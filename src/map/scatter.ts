@@ -8,7 +8,7 @@ import { Deck, OrthographicView, type OrthographicViewState, type PickingInfo } 
 import type { PlacedLabel } from './topic-labels';
 import { nearestPoint } from './hover';
 import { framePoints, revealShift, type Framing, type Insets } from './free-area';
-import { PointAttributes, pixelRadius, pointStyle, scatterLayers, themeColours, type PointStyle, type ScatterData } from './scatter-layers';
+import { PointAttributes, pixelRadius, pointStyle, scatterLayers, themeColours, warmUpLayers, type PointStyle, type ScatterData } from './scatter-layers';
 import { buildGridIndex, type GridIndex } from '../math/geometry/grid-index';
 
 export type { ScatterData } from './scatter-layers';
@@ -107,6 +107,11 @@ export class ScatterMap {
     if (first || options.fit) this.fit();
     this.deck.setProps({ layers: this.layers() });
     return drawn;
+  }
+
+  /** Before the first map: draws nothing visible, so that the GPU compiles the map's shaders now (see warmUpLayers). */
+  warmUp(): void {
+    if (!this.data) this.deck.setProps({ layers: warmUpLayers() });
   }
 
   /** Updates colours and/or the focused point without reframing. */

@@ -226,32 +226,33 @@ const HOLD_PARAM = 'test-hold-result';
 /**
  * Makes the next page load with `withHeldResult(url)` keep the pipeline worker's final result from
  * the page until `releaseResult(page)`, so a test can look at the map while it is still being computed
- * (on a fast machine a 336-paper layout can be done between two polls). Only the load that carries the
+ * (on a fast machine a 336-paper layout can be done between two polls). With `previews`, the layouts
+ * drawn while it is computed are held too, until `releasePreviews(page)`. Only the load that carries the
  * parameter holds: the script takes it out of the address before the app reads it, so reloads don't.
  */
-export async function holdPipelineResult(page: Page): Promise<void> {
-  await page.addInitScript((param: string) => {
+export async function holdPipelineResult(page: Page, { previews = false } = {}): Promise<void> {
+  await page.addInitScript(({ param, types }: { param: string; types: string[] }) => {
     const params = new URLSearchParams(location.search);
     if (!params.has(param)) return;
     params.delete(param);
     history.replaceState(null, '', `${location.pathname}${params.size > 0 ? `?${params}` : ''}${location.hash}`);
-    const held: (() => void)[] = [];
-    let holding = true;
-    (window as unknown as { releaseResult: () => void }).releaseResult = () => {
-      holding = false;
-      for (const deliver of held.splice(0)) deliver();
+    const held = new Map<string, (() => void)[]>(types.map((type) => [type, []]));
+    (window as unknown as { releaseHeld: (type: string) => void }).releaseHeld = (type) => {
+      for (const deliver of held.get(type)!.splice(0)) deliver();
+      held.delete(type);
     };
     const addEventListener = Worker.prototype.addEventListener;
     Worker.prototype.addEventListener = function (this: Worker, type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions) {
       if (type !== 'message' || typeof listener !== 'function') return addEventListener.call(this, type, listener, options);
       const wrapped = function (this: Worker, event: Event) {
         const data = (event as MessageEvent<{ type?: string }>).data;
-        if (holding && data?.type === 'result') held.push(() => listener.call(this, event));
+        const holding = held.get(data?.type ?? '');
+        if (holding) holding.push(() => listener.call(this, event));
         else listener.call(this, event);
       };
       return addEventListener.call(this, type, wrapped, options);
     } as typeof Worker.prototype.addEventListener;
-  }, HOLD_PARAM);
+  }, { param: HOLD_PARAM, types: previews ? ['result', 'layout-preview'] : ['result'] });
 }
 
 export function withHeldResult(url: string): string {
@@ -259,5 +260,9 @@ export function withHeldResult(url: string): string {
 }
 
 export async function releaseResult(page: Page): Promise<void> {
-  await page.evaluate(() => (window as unknown as { releaseResult: () => void }).releaseResult());
+  await page.evaluate(() => (window as unknown as { releaseHeld: (type: string) => void }).releaseHeld('result'));
+}
+
+export async function releasePreviews(page: Page): Promise<void> {
+  await page.evaluate(() => (window as unknown as { releaseHeld: (type: string) => void }).releaseHeld('layout-preview'));
 }

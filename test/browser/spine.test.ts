@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { holdPipelineResult, launchChromium, mapScreenshot, openApp, pageBackground, paintedPixels, releaseResult, serveDist, waitReady, withHeldResult, type BrowserMode, type StaticServer } from './harness';
+import { holdPipelineResult, launchChromium, mapScreenshot, openApp, pageBackground, paintedPixels, releasePreviews, releaseResult, serveDist, waitReady, withHeldResult, type BrowserMode, type StaticServer } from './harness';
 import type { Corpus } from '../../src/corpus/types';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
@@ -65,8 +65,13 @@ for (const mode of ['wasm', 'webgpu'] as BrowserMode[]) {
       page.on('pageerror', (error) => errors.push(error.message));
       // The layout is drawn while it is computed, before topics exist. The worker's final result is
       // held back so that the check does not race a fast machine.
-      await holdPipelineResult(page);
+      await holdPipelineResult(page, { previews: true });
       await page.goto(withHeldResult(url()));
+      // While the worker works and before a layout reaches the page, the map has drawn once to compile
+      // its shaders (warmUpLayers), and that draw shows nothing.
+      await page.locator('#progress li[data-stage="fit"][data-status="done"]').waitFor({ timeout: 120_000 });
+      expect((await mapPixels(page)).painted).toBe(0);
+      await releasePreviews(page);
       await page.waitForFunction(() => document.body.dataset.state === 'preview', null, { timeout: 120_000, polling: 50 });
       await expect.poll(async () => (await mapPixels(page)).painted).toBeGreaterThan(corpus.papers.length * 10);
       expect(await page.evaluate(() => document.body.dataset.state)).toBe('preview');

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nearestPoint } from '../../src/map/hover';
-import { pointStyle } from '../../src/map/scatter-layers';
+import { pointStyle, scatterLayers, warmUpLayers, PointAttributes } from '../../src/map/scatter-layers';
 import { buildGridIndex } from '../../src/math/geometry/grid-index';
 import { NAMING_SAMPLE, sampleClasses, sampledTopicTerms, termSets, topicTermsOfSets } from '../../src/math/topics/labels';
 import { densityClusters } from '../../src/math/topics/clusters';
@@ -120,6 +120,23 @@ describe('point style', () => {
     expect(dense.stroked).toBe(false);
     expect(dense.opacity).toBeLessThan(0.5);
     expect(pointStyle(100_000, screen).opacity).toBeGreaterThan(dense.opacity);
+  });
+});
+
+describe('the map before its first data', () => {
+  it('draws one invisible point and one invisible label with the layers the map will use, so their shaders compile while the pipeline works', () => {
+    const warm = warmUpLayers();
+    const colours = { text: [232, 234, 240, 255] as [number, number, number, number], background: [15, 18, 24, 230] as [number, number, number, number] };
+    const real = scatterLayers({ data: { coords: new Float32Array(4), colours: new Uint8Array(8), focus: null }, attributes: new PointAttributes(), labels: [], colours, style: pointStyle(2, 1e6), zoom: 0, fitZoom: 0 });
+    // The same layers (ids and kinds) as a map's: deck.gl keeps a layer's compiled programs when the same id comes back.
+    expect(warm.map((l) => [l.id, l.constructor.name])).toEqual(real.map((l) => [l.id, l.constructor.name]));
+    const [points, labels] = warm as [(typeof warm)[number], (typeof warm)[number]];
+    expect((points.props.data as { length: number }).length).toBe(1);
+    expect(points.props.opacity).toBe(0);
+    expect(Array.from((points.props.data as { attributes: { getFillColor: { value: Uint8Array } } }).attributes.getFillColor.value)).toEqual([0, 0, 0, 0]);
+    expect(labels.props.data).toHaveLength(1);
+    expect((labels.props as unknown as { getColor: number[]; outlineColor: number[] }).getColor[3]).toBe(0);
+    expect((labels.props as unknown as { outlineColor: number[] }).outlineColor[3]).toBe(0);
   });
 });
 
