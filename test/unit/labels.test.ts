@@ -15,6 +15,7 @@ import { paperText } from '../../src/corpus/text';
 import { gaussian, mulberry32 } from '../../src/math/random';
 import type { Corpus } from '../../src/corpus/types';
 import { tfidfMap } from '../support/tfidf-map';
+import { decodeTermTable, termTable } from '../../src/math/topics/term-table';
 
 /** Anything that is not prose: addresses, file names, markup, LaTeX, numbers. */
 const NOT_PROSE = /https?|www|:\/\/|@|[<>[\](){}$\\`|#*_=]|\.\w|(^|[\s-])\d|david-dm|shields|travis|badge|\b(com|org|io|html|svg|png|md|js)\b/i;
@@ -178,6 +179,11 @@ describe('names on the shipped corpus', () => {
     for (const generic of ['learning', 'network', 'networks', 'neural networks', 'model', 'models', 'data', 'method', 'training', 'deep learning']) {
       expect(labels.some((label) => label.split(', ').includes(generic)), generic).toBe(false);
     }
+  });
+
+  it('are the same whether naming reads each paper\'s terms when it asks or gets them all read ahead by another worker', () => {
+    const table = decodeTermTable(termTable(texts));
+    expect(topicLevels(tfidfMap(texts), texts.length, table)).toEqual(levels);
   });
 
   it('name the areas a researcher would look for', () => {

@@ -4,7 +4,8 @@
  * named by class-based TF-IDF; the middle level colours the map.
  */
 import { DEFAULT_CLUSTER_OPTIONS, densityClusters, type ClusterOptions } from './clusters';
-import { paperTerms, sampledTopicTerms, type PaperTerms, type TermSource, type TopicTerms } from './labels';
+import { NAMING_SAMPLE, paperTerms, sampleClasses, sampledTopicTerms, type PaperTerms, type TermSource, type TopicTerms } from './labels';
+import { numberTerms, type NumberedTerms } from './term-table';
 
 export interface TopicLevel {
   /** Topic of each paper at this level, −1 for none. */
@@ -30,8 +31,17 @@ export function termsReadOnce(texts: readonly string[]): (index: number) => Pape
 
 /** `terms`: the papers' terms (termsReadOnce, or every paper's numbered by another worker: ./term-table.ts). */
 export function topicLevels(coords: Float32Array, n: number, terms: TermSource, levels: readonly ClusterOptions[] = TOPIC_LEVELS): TopicLevel[] {
-  return levels.map((options) => {
-    const topics = densityClusters(coords, n, options);
-    return { topics, terms: sampledTopicTerms(terms, topics) };
-  });
+  const clusterings = levels.map((options) => densityClusters(coords, n, options));
+  // Terms read as naming asks are numbered once for all levels, which sample mostly the same papers.
+  const numbered = typeof terms === 'function' ? numberSampled(terms, clusterings, n) : terms;
+  return clusterings.map((topics) => ({ topics, terms: sampledTopicTerms(numbered, topics) }));
+}
+
+const NO_TERMS: PaperTerms = { title: [], body: [] };
+
+/** The terms of every paper that some level's naming samples, numbered; the other papers have none. */
+function numberSampled(terms: (index: number) => PaperTerms | string[], clusterings: Int32Array[], n: number): NumberedTerms {
+  const sampled = new Uint8Array(n);
+  for (const topics of clusterings) for (const i of sampleClasses(topics, NAMING_SAMPLE)) sampled[i] = 1;
+  return numberTerms(Array.from({ length: n }, (_, i) => (sampled[i] ? terms(i) : NO_TERMS)));
 }
