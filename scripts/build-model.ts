@@ -38,6 +38,7 @@ const RECIPE_SOURCES = [
   'scripts/lib/model/onnx.ts',
   'scripts/lib/model/hf-files.ts',
   'src/math/linalg/svd.ts',
+  'src/math/linalg/add-scaled.ts',
   'src/math/random.ts',
   'src/math/text/stopwords.ts',
   'src/model/vocab.ts',

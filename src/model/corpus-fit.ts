@@ -9,7 +9,9 @@
  * vector from the model, its corpus part from the same words, IDF and loadings.
  */
 import { tfidfWords } from '../math/text/tfidf';
-import { randomizedSVD, sparseRowsOperator } from '../math/linalg/svd';
+import { randomizedSVD } from '../math/linalg/svd';
+import { sparseColumnsOperator } from '../math/linalg/sparse-columns';
+import { addScaled } from '../math/linalg/add-scaled';
 
 export interface CorpusFitOptions {
   /** Dimensions of the corpus's latent space. */
@@ -59,15 +61,25 @@ export interface CorpusFit extends CorpusSpace {
   queryIgnores: number;
 }
 
-/** Sublinear TF × IDF of a text over the fit's terms, as unit-length sparse (term, weight) pairs. */
+/** Sublinear TF × IDF of a text over the fit's terms, as unit-length sparse (term, weight) pairs, terms ascending. */
 function tfidfRow(words: string[], column: Map<string, number>, idf: ArrayLike<number>): { cols: number[]; values: number[] } {
-  const counts = new Map<number, number>();
+  // The text's terms sorted, so each term's count is the length of its run (no map of counts).
+  const hits = new Int32Array(words.length);
+  let found = 0;
   for (const word of words) {
     const c = column.get(word);
-    if (c !== undefined) counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c !== undefined) hits[found++] = c;
   }
-  const cols = [...counts.keys()].sort((a, b) => a - b);
-  const values = cols.map((c) => (1 + Math.log(counts.get(c)!)) * idf[c]!);
+  const sorted = hits.subarray(0, found).sort();
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let from = 0; from < found; ) {
+    let to = from + 1;
+    while (to < found && sorted[to] === sorted[from]) to++;
+    cols.push(sorted[from]!);
+    values.push((1 + Math.log(to - from)) * idf[sorted[from]!]!);
+    from = to;
+  }
   const norm = Math.hypot(...values);
   return { cols, values: norm > 0 ? values.map((v) => v / norm) : values };
 }
@@ -100,16 +112,12 @@ export function fitCorpusSpace(texts: string[], options: CorpusFitOptions = DEFA
   const column = new Map(terms.map((w, c) => [w, c]));
   const idf = Float32Array.from(terms, (w) => Math.log((sample.length + 1) / (docFreq.get(w)! + 1)) + 1);
 
-  // Term × paper matrix, so the SVD's left vectors are the terms' loadings.
-  const byTerm = terms.map(() => ({ cols: [] as number[], values: [] as number[] }));
-  sample.forEach((words, d) => {
+  // Term × paper matrix, so the SVD's left vectors are the terms' loadings; held by paper (see sparseColumnsOperator).
+  const byPaper = sample.map((words) => {
     const row = tfidfRow(words, column, idf);
-    row.cols.forEach((c, e) => {
-      byTerm[c]!.cols.push(d);
-      byTerm[c]!.values.push(row.values[e]!);
-    });
+    return { rows: Int32Array.from(row.cols), values: Float64Array.from(row.values) };
   });
-  const op = sparseRowsOperator(byTerm.map((r) => ({ cols: Int32Array.from(r.cols), values: Float64Array.from(r.values) })), sample.length);
+  const op = sparseColumnsOperator(byPaper, terms.length);
   // The term side is orthonormalised once, not every pass (same subspace): on a small corpus terms far outnumber papers, and that was half the fit's time.
   const { u, k } = randomizedSVD(op, dims, { seed: options.seed, powerIterations: 4, rowsOnce: true });
   return { terms, idf, loadings: Float32Array.from(u), dims: k, weight: Math.sqrt(options.share) };
@@ -127,11 +135,7 @@ export function corpusVector(fit: CorpusSpace, column: Map<string, number>, text
   const { dims, loadings } = fit;
   const out = new Float32Array(dims);
   const row = tfidfRow(tfidfWords(text), column, fit.idf);
-  for (let e = 0; e < row.cols.length; e++) {
-    const v = row.values[e]!;
-    const from = row.cols[e]! * dims;
-    for (let j = 0; j < dims; j++) out[j]! += v * loadings[from + j]!;
-  }
+  for (let e = 0; e < row.cols.length; e++) addScaled(out, 0, row.values[e]!, loadings, row.cols[e]! * dims, dims);
   const norm = Math.hypot(...out);
   if (norm > 0) for (let j = 0; j < dims; j++) out[j]! /= norm;
   return out;

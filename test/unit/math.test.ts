@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { exactCosineKnn, l2NormalizeRows } from '../../src/math/knn/knn';
 import { densityClusters, neighbourScale } from '../../src/math/topics/clusters';
 import { extractTerms, topicTerms } from '../../src/math/topics/labels';
-import { cholQrColumns, randomizedSVD, sparseRowsOperator, symmetricEigen, symmetricTopEigen } from '../../src/math/linalg/svd';
+import { cholQrColumns, orthonormalizeColumns, randomizedSVD, sparseRowsOperator, symmetricEigen, symmetricTopEigen } from '../../src/math/linalg/svd';
+import { sparseColumnsOperator } from '../../src/math/linalg/sparse-columns';
+import { addScaled } from '../../src/math/linalg/add-scaled';
 import { gaussian, mulberry32 } from '../../src/math/random';
 
 function normalise(rows: number[][]): Float32Array {
@@ -135,6 +137,72 @@ describe('truncated SVD', () => {
   it('finds the eigenvalues of a symmetric matrix', () => {
     const { values } = symmetricEigen(Float64Array.from([2, 1, 0, 1, 2, 0, 0, 0, 5]), 3);
     expect(Array.from(values).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([5, 3, 1]);
+  });
+
+  it('adds a scaled vector as the plain loop does, bit for bit, at every length and offset', () => {
+    const random = mulberry32(21);
+    const values = (length: number) => Array.from({ length }, () => random() - 0.5);
+    for (const make of [(v: number[]) => Float64Array.from(v), (v: number[]) => Float32Array.from(v)]) {
+      for (let length = 0; length <= 19; length++) {
+        const x = make(values(length + 5));
+        const out = make(values(length + 3));
+        const plain = out.slice();
+        const v = random() * 3 - 1.5;
+        for (let j = 0; j < length; j++) plain[2 + j]! += v * x[4 + j]!;
+        addScaled(out, 2, v, x, 4, length);
+        expect(Array.from(out)).toEqual(Array.from(plain));
+      }
+    }
+  });
+
+  it('orthonormalises columns exactly as plain modified Gram–Schmidt does (the model\'s recipe depends on it)', () => {
+    const random = mulberry32(5);
+    const plainGramSchmidt = (a: Float64Array, n: number, l: number) => {
+      const col = (j: number) => Float64Array.from({ length: n }, (_, i) => a[i * l + j]!);
+      const cols = Array.from({ length: l }, (_, j) => col(j));
+      cols.forEach((cj, j) => {
+        for (let p = 0; p < j; p++) {
+          let dot = 0;
+          for (let i = 0; i < n; i++) dot += cj[i]! * cols[p]![i]!;
+          for (let i = 0; i < n; i++) cj[i]! -= dot * cols[p]![i]!;
+        }
+        let norm = 0;
+        for (let i = 0; i < n; i++) norm += cj[i]! ** 2;
+        norm = Math.sqrt(norm);
+        for (let i = 0; i < n; i++) cj[i]! *= norm > 1e-12 ? 1 / norm : 0;
+      });
+      return Float64Array.from({ length: n * l }, (_, k) => cols[k % l]![Math.floor(k / l)]!);
+    };
+    for (const [n, l] of [[7, 3], [64, 9], [301, 13]] as const) {
+      const a = Float64Array.from({ length: n * l }, () => random() - 0.5);
+      const expected = plainGramSchmidt(a, n, l);
+      orthonormalizeColumns(a, n, l);
+      expect(Array.from(a)).toEqual(Array.from(expected));
+    }
+  });
+
+  it('gives the same products and SVD from a sparse matrix held by columns as by rows, bit for bit', () => {
+    const random = mulberry32(8);
+    const [rows, cols] = [900, 250];
+    // Columns (papers) of a few rows (terms) each, ascending, rows skewed towards the first as term frequencies are.
+    const columns = Array.from({ length: cols }, () => {
+      const at = [...new Set(Array.from({ length: 20 }, () => Math.floor(random() ** 2 * rows)))].sort((a, b) => a - b);
+      return { rows: Int32Array.from(at), values: Float64Array.from(at, () => random()) };
+    });
+    const byRow = Array.from({ length: rows }, () => ({ cols: [] as number[], values: [] as number[] }));
+    columns.forEach((column, c) => column.rows.forEach((r, e) => (byRow[r]!.cols.push(c), byRow[r]!.values.push(column.values[e]!))));
+    const byColumns = sparseColumnsOperator(columns, rows);
+    const byRows = sparseRowsOperator(byRow.map((r) => ({ cols: Int32Array.from(r.cols), values: Float64Array.from(r.values) })), cols);
+    for (const l of [1, 7, 8, 74]) {
+      const right = Float64Array.from({ length: cols * l }, () => random() - 0.5);
+      const left = Float64Array.from({ length: rows * l }, () => random() - 0.5);
+      expect(Array.from(byColumns.multiply(right, l))).toEqual(Array.from(byRows.multiply(right, l)));
+      expect(Array.from(byColumns.multiplyTransposed(left, l))).toEqual(Array.from(byRows.multiplyTransposed(left, l)));
+    }
+    const a = randomizedSVD(byColumns, 16, { seed: 2, rowsOnce: true });
+    const b = randomizedSVD(byRows, 16, { seed: 2, rowsOnce: true });
+    expect(Array.from(a.u)).toEqual(Array.from(b.u));
+    expect(Array.from(a.s)).toEqual(Array.from(b.s));
   });
 
   it('recovers the singular values of a known low-rank sparse matrix', () => {

@@ -5,6 +5,7 @@
  *
  * Matrices are row-major Float64Arrays: an n × l block stores entry (i, j) at i * l + j.
  */
+import { addScaled } from './add-scaled';
 import { gaussian, mulberry32 } from '../random';
 
 export interface LinearOperator {
@@ -36,9 +37,8 @@ export function orthonormalizeColumns(a: Float64Array, n: number, l: number): vo
     const cj = t.subarray(j * n, (j + 1) * n);
     for (let p = 0; p < j; p++) {
       const cp = t.subarray(p * n, (p + 1) * n);
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += cj[i]! * cp[i]!;
-      for (let i = 0; i < n; i++) cj[i]! -= dot * cp[i]!;
+      // −dot · x added is dot · x taken away, exactly.
+      addScaled(cj, 0, -dotProduct(cj, cp, n), cp, 0, n);
     }
     let norm = 0;
     for (let i = 0; i < n; i++) norm += cj[i]! ** 2;
@@ -48,6 +48,20 @@ export function orthonormalizeColumns(a: Float64Array, n: number, l: number): vo
     for (let i = 0; i < n; i++) cj[i]! *= inv;
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < l; j++) a[i * l + j] = t[j * n + i]!;
+}
+
+/** a · b over n elements, summed in order (one sum, so the same rounding as the plain loop), four per turn. */
+function dotProduct(a: Float64Array, b: Float64Array, n: number): number {
+  let dot = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    dot += a[i]! * b[i]!;
+    dot += a[i + 1]! * b[i + 1]!;
+    dot += a[i + 2]! * b[i + 2]!;
+    dot += a[i + 3]! * b[i + 3]!;
+  }
+  for (; i < n; i++) dot += a[i]! * b[i]!;
+  return dot;
 }
 
 /** Eigen-decomposition of a symmetric n × n matrix by cyclic Jacobi rotations; eigenvalues descending. */
@@ -124,8 +138,7 @@ export function randomizedSVD(op: LinearOperator, k: number, options: { seed?: n
   for (let i = 0; i < op.cols; i++) {
     for (let p = 0; p < l; p++) {
       const bip = bt[i * l + p]!;
-      if (bip === 0) continue;
-      for (let q = 0; q < l; q++) gram[p * l + q]! += bip * bt[i * l + q]!;
+      if (bip !== 0) addScaled(gram, p * l, bip, bt, i * l, l);
     }
   }
   const { values, vectors } = symmetricEigen(gram, l);
