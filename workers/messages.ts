@@ -7,6 +7,7 @@ import type { DevicePreference, DeviceChoice, GivenGeometry, PartialEmbedding, P
 import type { ColumnMap, ImportColumns, ImportResult } from '../src/corpus/import';
 import type { CorpusFitOptions, CorpusSpace } from '../src/model/corpus-fit';
 import type { TermTable } from '../src/math/topics/term-table';
+import type { TopicTerms } from '../src/math/topics/labels';
 import type { SgdEdges, SgdOptions } from '../src/math/layout/umap-sgd';
 
 /** Page -> pipeline worker. */
@@ -55,19 +56,22 @@ export function resultTransfer(result: PipelineResult): Transferable[] {
 /**
  * Pipeline worker -> text worker: the texts and the fit first, then (once the pipeline worker is free)
  * the papers whose corpus parts it wants from the text worker (the rest it projects itself), then
- * every paper's terms. Answered in that order.
+ * every paper's terms, then (once the map is laid out) the topics of a level to name from those terms.
+ * Answered in that order.
  */
 export type TextRequest =
   | { type: 'fit'; id: number; texts: string[]; options: CorpusFitOptions | null; /** Fault injection: the worker dies instead. */ crash: boolean }
   | { type: 'parts'; id: number; upTo: number }
-  | { type: 'terms'; id: number };
+  | { type: 'terms'; id: number }
+  | { type: 'name'; id: number; topics: Int32Array };
 
 /** Text worker -> pipeline worker; `progress`: papers whose corpus parts are done. It reports a failure by crashing. */
 export type TextMessage =
   | { type: 'space'; id: number; space: CorpusSpace | null }
   | { type: 'progress'; done: number }
   | { type: 'parts'; id: number; parts: Float32Array }
-  | { type: 'terms'; id: number; table: TermTable };
+  | { type: 'terms'; id: number; table: TermTable }
+  | { type: 'named'; id: number; terms: TopicTerms[] };
 
 // ─── The layout's second share (pipeline worker <-> workers/layout.worker.ts) ────────────────────────
 

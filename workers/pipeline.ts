@@ -8,7 +8,7 @@ import { pcaInit, planLayout } from '../src/math/layout/layout';
 import { cosineNeighbours, neighbourMethod } from '../src/math/knn/neighbours';
 import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/math/knn/webgpu-knn';
 import type { KnnGraph } from '../src/math/knn/knn';
-import { topicLevels } from '../src/math/topics/topics';
+import { topicLevelsBeside } from '../src/math/topics/topics';
 import { textSideInThisThread, type OpenTextSide, type TextSide } from './text-side';
 import { layoutInThisThread, type OpenLayout } from './layout-side';
 import { quantiseRows } from '../src/cache/quantise';
@@ -261,8 +261,9 @@ async function buildMap(request: RunRequest, emit: Emit, startText: (hint: Corpu
 
   const levels = await timed('topics', async () => {
     const terms = await textSide().terms();
-    if (textSide().inWorker && textSide().readsTerms) emit({ type: 'stage-note', stage: 'topics', text: 'terms from a second worker' });
-    return topicLevels(coords, n, terms);
+    const levels = await topicLevelsBeside(coords, n, terms, (topics) => textSide().nameBeside(topics));
+    if (textSide().inWorker && textSide().readsTerms) emit({ type: 'stage-note', stage: 'topics', text: 'terms and the finest names from a second worker' });
+    return levels;
   });
 
   const failure = textSide().failure;

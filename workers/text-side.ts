@@ -7,7 +7,7 @@
  * The same functions either way, so the same map.
  */
 import { corpusParts, fitCorpusSpace, type CorpusFitOptions, type CorpusSpace } from '../src/model/corpus-fit';
-import type { TermSource } from '../src/math/topics/labels';
+import { sampledTopicTerms, type TermSource, type TopicTerms } from '../src/math/topics/labels';
 import { termsReadOnce } from '../src/math/topics/topics';
 import { decodeTermTable, type TermTable } from '../src/math/topics/term-table';
 import { WorkerRpc } from '../src/worker-rpc';
@@ -33,6 +33,12 @@ export interface TextSide {
   fit(onProgress?: (done: number, total: number) => void): Promise<CorpusWords | null>;
   /** The papers' terms, as paperTerms reads them: read when asked for, or all read already and numbered. */
   terms(): Promise<TermSource>;
+  /**
+   * Names one level's topics (sampledTopicTerms) in the worker that read the terms, while the caller
+   * names the other levels; null where no such worker is at hand (the caller names it). Never rejects:
+   * should that worker fail, the level is named in this thread instead.
+   */
+  nameBeside(topics: Int32Array): Promise<TopicTerms[]> | null;
   /** Ends any work still running (the run is over or was cancelled). */
   close(): void;
 }
@@ -59,6 +65,7 @@ export const textSideInThisThread: OpenTextSide = (texts, options) => {
     readsTerms: false,
     fit: async () => (words === undefined ? (words = corpusWords(texts, options)) : words),
     terms: async () => termsOf,
+    nameBeside: () => null,
     close: () => undefined,
   };
 };
@@ -77,8 +84,9 @@ export const PARTS_CHUNK = 1000;
 /**
  * In a worker of its own (workers/text.worker.ts), which starts at once: it fits the space, projects
  * papers from the first on until the caller (done embedding) asks for the fit and takes the rest from
- * the far end, then reads every paper's terms. Should that worker fail to start or crash, the work is
- * done in this thread instead: slower, the same result.
+ * the far end, then reads every paper's terms, and keeps them to name a level's topics once the map is
+ * laid out. Should that worker fail to start or crash, the work is done in this thread instead:
+ * slower, the same result.
  */
 export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, crash } = { readTerms: true, crash: false }) => {
   const n = texts.length;
@@ -87,7 +95,7 @@ export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, cras
   const rpc = new WorkerRpc<TextRequest, TextMessage>(
     () => new Worker(new URL('./text.worker.ts', import.meta.url), { type: 'module', name: 'papermap-text' }),
     {
-      answer: (m) => (m.type === 'progress' ? null : { id: m.id, value: m.type === 'space' ? m.space : m.type === 'parts' ? m.parts : m.table }),
+      answer: (m) => (m.type === 'progress' ? null : { id: m.id, value: m.type === 'space' ? m.space : m.type === 'parts' ? m.parts : m.type === 'terms' ? m.table : m.terms }),
       onEvent: (m) => {
         if (m.type !== 'progress') return;
         reached = m.done;
@@ -118,8 +126,9 @@ export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, cras
   };
   let fitted: () => void = () => undefined;
   const fitDone = options ? new Promise<void>((resolve) => (fitted = resolve)) : Promise.resolve();
-  // The worker's work is over once the terms came and the fit was shared (these promises never reject: a failure already fell back to this thread).
-  void Promise.all([table, fitDone]).then(() => rpc.close());
+  // Without terms to name from, the worker's work is over once they came and the fit was shared (these
+  // promises never reject: a failure already fell back to this thread); with them, it names a level later.
+  if (!readTerms) void Promise.all([table, fitDone]).then(() => rpc.close());
   return {
     get inWorker() {
       return failure === null;
@@ -133,6 +142,11 @@ export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, cras
       return (fit ??= share().catch(fallBack(here.fit)).finally(fitted));
     },
     terms: () => table,
+    // Not after a failure: the worker that read the terms is gone, and a new one would know none.
+    nameBeside: (topics) =>
+      readTerms && failure === null
+        ? rpc.request<TopicTerms[]>((id) => ({ type: 'name', id, topics })).catch(fallBack(async () => sampledTopicTerms(await table, topics)))
+        : null,
     close: () => rpc.close(),
   };
 };

@@ -2,7 +2,8 @@
 // Any error ends the worker as a crash: the pipeline worker then does the work itself.
 import { PARTS_CHUNK } from './text-side';
 import { corpusParts, fitCorpusSpace, type CorpusSpace } from '../src/model/corpus-fit';
-import { termTable, termTableTransfer } from '../src/math/topics/term-table';
+import { numberTexts, termTableCopy, termTableTransfer, type NumberedTerms } from '../src/math/topics/term-table';
+import { sampledTopicTerms } from '../src/math/topics/labels';
 import type { TextMessage, TextRequest } from './messages';
 import { nextTask } from './next-task';
 
@@ -20,8 +21,10 @@ let parts = new Float32Array(0);
 let reached = 0;
 let stopAt = Infinity;
 let wanted: { id: number; upTo: number } | null = null;
-/** The projection; the terms are read after it. */
+/** The projection; the terms are read after it, and kept for naming. */
 let projected: Promise<void> = Promise.resolve();
+let numbered: Promise<NumberedTerms> = Promise.reject(new Error('the terms were not read'));
+numbered.catch(() => undefined);
 
 async function project(fitted: CorpusSpace): Promise<void> {
   parts = new Float32Array(texts.length * fitted.dims);
@@ -56,11 +59,18 @@ addEventListener('message', (event: MessageEvent<TextRequest>) => {
       wanted = { id: request.id, upTo: request.upTo };
       stopAt = request.upTo;
       answerParts();
-    } else {
-      projected = projected.then(() => {
-        const table = termTable(texts);
+    } else if (request.type === 'terms') {
+      numbered = projected.then(() => {
+        const read = numberTexts(texts);
+        // The texts are not needed again (the parts are projected); the terms are, to name topics.
+        texts = [];
+        const table = termTableCopy(read);
         post({ type: 'terms', id: request.id, table }, termTableTransfer(table));
-      }).catch(crash);
+        return read;
+      });
+      numbered.catch(crash);
+    } else {
+      numbered.then((read) => post({ type: 'named', id: request.id, terms: sampledTopicTerms(read, request.topics) })).catch(crash);
     }
   } catch (error) {
     crash(error);

@@ -63,7 +63,7 @@ describe('the text and layout workers on the second core', () => {
     const detail = (page: Page, stage: string) => page.locator(`#progress li[data-stage="${stage}"] .detail`).textContent();
     const panel = (page: Page) => page.locator('#progress').textContent();
     expect(await detail(two.page, 'fit')).toMatch(/^in a second worker · \d/);
-    expect(await detail(two.page, 'topics')).toMatch(/^terms from a second worker · \d/);
+    expect(await detail(two.page, 'topics')).toMatch(/^terms and the finest names from a second worker · \d/);
     expect(await detail(two.page, 'layout')).toMatch(/^on two cores · \d/);
     expect(await panel(two.page)).not.toMatch(/second worker stopped/);
 

@@ -15,8 +15,11 @@ import { decodeTermTable, numberTerms, selectPapers, termTable, type NumberedTer
 import { sampledTopicTerms } from '../../src/math/topics/labels';
 import { DEFAULT_PIPELINE_PARAMS } from '../../src/pipeline/types';
 import { runPipeline } from '../../workers/pipeline';
-import { corpusWords, shareFrom, textSideInThisThread, type OpenTextSide } from '../../workers/text-side';
-import type { WorkerMessage } from '../../workers/messages';
+import { corpusWords, shareFrom, textSideInThisThread, textSideInWorker, type OpenTextSide } from '../../workers/text-side';
+import type { TextMessage, TextRequest, WorkerMessage } from '../../workers/messages';
+import { numberTexts, termTableCopy } from '../../src/math/topics/term-table';
+import { termsReadOnce, topicLevels, topicLevelsBeside } from '../../src/math/topics/topics';
+import { tfidfMap } from '../support/tfidf-map';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
 const texts = corpus.papers.map(paperText);
@@ -95,7 +98,7 @@ describe('a run with the text side apart', () => {
   const apart: OpenTextSide = (all, options) => {
     const words = corpusWords(all, options);
     const terms = decodeTermTable(termTable(all));
-    return { inWorker: true, failure: null, readsTerms: true, fit: async () => words, terms: async () => terms, close: () => undefined };
+    return { inWorker: true, failure: null, readsTerms: true, fit: async () => words, terms: async () => terms, nameBeside: async (topics) => sampledTopicTerms(terms, topics), close: () => undefined };
   };
   // Enough papers for a second worker to be worth starting (smaller maps keep the text side in the pipeline worker).
   const many = Array.from({ length: 6 }, (_, copy) => texts.map((text) => `${text} Copy ${copy}.`)).flat();
@@ -131,4 +134,74 @@ describe('a run with the text side apart', () => {
     await runPipeline({ ...request, texts }, () => undefined, { openText: spy });
     expect(opened).toEqual([]);
   }, 120_000);
+});
+
+/**
+ * A stand-in for workers/text.worker.ts in Node (which has no Web Worker): the same answers to the
+ * same requests, asynchronously (no fit asked for here), and it can die naming.
+ */
+class FakeTextWorker extends EventTarget {
+  static dieNaming = false;
+  static named = 0;
+  private texts: string[] = [];
+  private read: NumberedTerms | null = null;
+  postMessage(request: TextRequest): void {
+    setTimeout(() => {
+      const answer = (data: TextMessage) => this.dispatchEvent(new MessageEvent('message', { data }));
+      if (request.type === 'fit') {
+        this.texts = request.texts;
+        answer({ type: 'space', id: request.id, space: null });
+      } else if (request.type === 'terms') {
+        this.read = numberTexts(this.texts);
+        answer({ type: 'terms', id: request.id, table: termTableCopy(this.read) });
+      } else if (request.type === 'name') {
+        if (FakeTextWorker.dieNaming) {
+          this.dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message: 'Uncaught Error: the worker died' }));
+          return;
+        }
+        FakeTextWorker.named++;
+        answer({ type: 'named', id: request.id, terms: sampledTopicTerms(this.read!, request.topics) });
+      }
+    }, 0);
+  }
+  terminate(): void {}
+}
+
+describe('naming beside the pipeline, in the worker that read the terms', () => {
+  const coords = tfidfMap(texts);
+  const oneThread = topicLevels(coords, texts.length, termsReadOnce(texts));
+  const withFakeWorker = async (dieNaming: boolean, work: () => Promise<void>) => {
+    const saved = (globalThis as { Worker?: unknown }).Worker;
+    (globalThis as { Worker?: unknown }).Worker = FakeTextWorker;
+    Object.assign(FakeTextWorker, { dieNaming, named: 0 });
+    try {
+      await work();
+    } finally {
+      (globalThis as { Worker?: unknown }).Worker = saved;
+    }
+  };
+
+  it('names the finest level there while this thread names the others: the levels one thread names', async () => {
+    await withFakeWorker(false, async () => {
+      const side = textSideInWorker(texts, null, { readTerms: true, crash: false });
+      const levels = await topicLevelsBeside(coords, texts.length, await side.terms(), (topics) => side.nameBeside(topics));
+      expect(levels).toEqual(oneThread);
+      expect(FakeTextWorker.named).toBe(1);
+      expect(side.inWorker).toBe(true);
+      side.close();
+    });
+  });
+
+  it('names the level in this thread when that worker dies naming, the same levels, and says why', async () => {
+    await withFakeWorker(true, async () => {
+      const side = textSideInWorker(texts, null, { readTerms: true, crash: false });
+      const levels = await topicLevelsBeside(coords, texts.length, await side.terms(), (topics) => side.nameBeside(topics));
+      expect(levels).toEqual(oneThread);
+      expect(side.inWorker).toBe(false);
+      expect(side.failure).toMatch(/the text worker crashed: .*the worker died/);
+      // A worker that failed is not asked again (a new one would know no terms).
+      expect(side.nameBeside(levels[0]!.topics)).toBeNull();
+      side.close();
+    });
+  });
 });

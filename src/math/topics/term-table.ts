@@ -89,12 +89,22 @@ export function numberTerms(papers: readonly (PaperTerms | string[])[]): Numbere
   return numbering.done();
 }
 
-/** Reads every text's terms (paperTerms) into one table, for a transfer. */
-export function termTable(texts: readonly string[]): TermTable {
+/** Every text's terms (paperTerms), numbered. */
+export function numberTexts(texts: readonly string[]): NumberedTerms {
   const numbering = new Numbering(texts.length);
   for (const text of texts) numbering.add(paperTerms(text));
-  const { terms, ...numbers } = numbering.done();
+  return numbering.done();
+}
+
+/** Reads every text's terms (paperTerms) into one table, for a transfer. */
+export function termTable(texts: readonly string[]): TermTable {
+  const { terms, ...numbers } = numberTexts(texts);
   return { text: new TextEncoder().encode(terms.join('\n')), ...numbers };
+}
+
+/** A table of numbered terms for a transfer, with numbers of its own: the caller keeps using `numbered`. */
+export function termTableCopy({ terms, ids, start, words, wordStart }: NumberedTerms): TermTable {
+  return { text: new TextEncoder().encode(terms.join('\n')), ids: ids.slice(), start: start.slice(), words: words.slice(), wordStart: wordStart.slice() };
 }
 
 export function decodeTermTable({ text, ...numbers }: TermTable): NumberedTerms {

@@ -32,9 +32,28 @@ export function termsReadOnce(texts: readonly string[]): (index: number) => Pape
 /** `terms`: the papers' terms (termsReadOnce, or every paper's numbered by another worker: ./term-table.ts). */
 export function topicLevels(coords: Float32Array, n: number, terms: TermSource, levels: readonly ClusterOptions[] = TOPIC_LEVELS): TopicLevel[] {
   const clusterings = levels.map((options) => densityClusters(coords, n, options));
-  // Terms read as naming asks are numbered once for all levels, which sample mostly the same papers.
-  const numbered = typeof terms === 'function' ? numberSampled(terms, clusterings, n) : terms;
+  const numbered = numberOnce(terms, clusterings, n);
   return clusterings.map((topics) => ({ topics, terms: sampledTopicTerms(numbered, topics) }));
+}
+
+/**
+ * topicLevels with the finest level, which samples the most papers, named by `nameBeside` (another
+ * worker, which read the terms) while this thread names the others; where it gives null, here too.
+ * The same levels as topicLevels: the same functions on the same terms.
+ */
+export async function topicLevelsBeside(coords: Float32Array, n: number, terms: TermSource, nameBeside: (topics: Int32Array) => Promise<TopicTerms[]> | null, levels: readonly ClusterOptions[] = TOPIC_LEVELS): Promise<TopicLevel[]> {
+  const clusterings = levels.map((options) => densityClusters(coords, n, options));
+  const finest = clusterings.length - 1;
+  const beside = nameBeside(clusterings[finest]!);
+  const numbered = numberOnce(terms, beside ? clusterings.slice(0, finest) : clusterings, n);
+  const named = clusterings.map((topics, level) => (beside && level === finest ? null : sampledTopicTerms(numbered, topics)));
+  if (beside) named[finest] = await beside;
+  return clusterings.map((topics, level) => ({ topics, terms: named[level]! }));
+}
+
+/** Terms read as naming asks are numbered once for all levels, which sample mostly the same papers. */
+function numberOnce(terms: TermSource, clusterings: Int32Array[], n: number): NumberedTerms {
+  return typeof terms === 'function' ? numberSampled(terms, clusterings, n) : terms;
 }
 
 const NO_TERMS: PaperTerms = { title: [], body: [] };
