@@ -62,7 +62,7 @@ export function resultTransfer(result: PipelineResult): Transferable[] {
 export type TextRequest =
   | { type: 'fit'; id: number; texts: string[]; options: CorpusFitOptions | null; /** Fault injection: the worker dies instead. */ crash: boolean }
   | { type: 'parts'; id: number; upTo: number }
-  | { type: 'terms'; id: number }
+  | { type: 'terms'; id: number; /** Whether to keep them, to name a level later. */ keep: boolean }
   | { type: 'name'; id: number; topics: Int32Array };
 
 /** Text worker -> pipeline worker; `progress`: papers whose corpus parts are done. It reports a failure by crashing. */

@@ -46,9 +46,10 @@ export interface TextSide {
 /**
  * Starts the text side of a run over `texts`: `fit` is null when the map takes no corpus fit;
  * `readTerms` says whether to read every paper's terms ahead (while the layout runs), or only those
- * naming asks for, when it asks; `crash` stages a crash of its worker (?simulate=text-worker-crash).
+ * naming asks for, when it asks; `nameBeside`, whether a worker that read them keeps them to name a
+ * level (see TextSide.nameBeside); `crash` stages a crash of its worker (?simulate=text-worker-crash).
  */
-export type OpenTextSide = (texts: string[], fit: CorpusFitOptions | null, how?: { readTerms: boolean; crash: boolean }) => TextSide;
+export type OpenTextSide = (texts: string[], fit: CorpusFitOptions | null, how?: { readTerms: boolean; nameBeside: boolean; crash: boolean }) => TextSide;
 
 export function corpusWords(texts: string[], options: CorpusFitOptions | null): CorpusWords | null {
   const space = options && fitCorpusSpace(texts, options);
@@ -88,7 +89,7 @@ export const PARTS_CHUNK = 1000;
  * laid out. Should that worker fail to start or crash, the work is done in this thread instead:
  * slower, the same result.
  */
-export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, crash } = { readTerms: true, crash: false }) => {
+export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, nameBeside: keepTerms, crash } = { readTerms: true, nameBeside: true, crash: false }) => {
   const n = texts.length;
   let reached = 0;
   let onProgress: ((done: number, total: number) => void) | undefined;
@@ -112,7 +113,7 @@ export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, cras
   };
   // The worker answers in order: the space (the blend waits for it), its share of the parts, then the terms (naming waits for them, after the layout).
   const space = rpc.request<CorpusSpace | null>((id) => ({ type: 'fit', id, texts, options, crash }));
-  const table = readTerms ? rpc.request<TermTable>((id) => ({ type: 'terms', id })).then(decodeTermTable, fallBack(here.terms)) : here.terms();
+  const table = readTerms ? rpc.request<TermTable>((id) => ({ type: 'terms', id, keep: keepTerms })).then(decodeTermTable, fallBack(here.terms)) : here.terms();
   let fit: Promise<CorpusWords | null> | null = null;
   const share = async (): Promise<CorpusWords | null> => {
     const fitted = await space;
@@ -126,9 +127,9 @@ export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, cras
   };
   let fitted: () => void = () => undefined;
   const fitDone = options ? new Promise<void>((resolve) => (fitted = resolve)) : Promise.resolve();
-  // Without terms to name from, the worker's work is over once they came and the fit was shared (these
-  // promises never reject: a failure already fell back to this thread); with them, it names a level later.
-  if (!readTerms) void Promise.all([table, fitDone]).then(() => rpc.close());
+  // Unless it keeps the terms to name a level later, the worker's work is over once they came and the
+  // fit was shared (these promises never reject: a failure already fell back to this thread).
+  if (!(readTerms && keepTerms)) void Promise.all([table, fitDone]).then(() => rpc.close());
   return {
     get inWorker() {
       return failure === null;
@@ -144,7 +145,7 @@ export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, cras
     terms: () => table,
     // Not after a failure: the worker that read the terms is gone, and a new one would know none.
     nameBeside: (topics) =>
-      readTerms && failure === null
+      readTerms && keepTerms && failure === null
         ? rpc.request<TopicTerms[]>((id) => ({ type: 'name', id, topics })).catch(fallBack(async () => sampledTopicTerms(await table, topics)))
         : null,
     close: () => rpc.close(),

@@ -2,7 +2,7 @@
 // Any error ends the worker as a crash: the pipeline worker then does the work itself.
 import { PARTS_CHUNK } from './text-side';
 import { corpusParts, fitCorpusSpace, type CorpusSpace } from '../src/model/corpus-fit';
-import { numberTexts, termTableCopy, termTableTransfer, type NumberedTerms } from '../src/math/topics/term-table';
+import { numberTexts, termTableCopy, termTableOf, termTableTransfer, type NumberedTerms } from '../src/math/topics/term-table';
 import { sampledTopicTerms } from '../src/math/topics/labels';
 import type { TextMessage, TextRequest } from './messages';
 import { nextTask } from './next-task';
@@ -60,11 +60,12 @@ addEventListener('message', (event: MessageEvent<TextRequest>) => {
       stopAt = request.upTo;
       answerParts();
     } else if (request.type === 'terms') {
+      const { keep } = request;
       numbered = projected.then(() => {
         const read = numberTexts(texts);
-        // The texts are not needed again (the parts are projected); the terms are, to name topics.
+        // The texts are not needed again (the parts are projected); the terms are, to name topics, if kept.
         texts = [];
-        const table = termTableCopy(read);
+        const table = keep ? termTableCopy(read) : termTableOf(read);
         post({ type: 'terms', id: request.id, table }, termTableTransfer(table));
         return read;
       });

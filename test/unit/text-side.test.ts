@@ -183,7 +183,7 @@ describe('naming beside the pipeline, in the worker that read the terms', () => 
 
   it('names the finest level there while this thread names the others: the levels one thread names', async () => {
     await withFakeWorker(false, async () => {
-      const side = textSideInWorker(texts, null, { readTerms: true, crash: false });
+      const side = textSideInWorker(texts, null, { readTerms: true, nameBeside: true, crash: false });
       const levels = await topicLevelsBeside(coords, texts.length, await side.terms(), (topics) => side.nameBeside(topics));
       expect(levels).toEqual(oneThread);
       expect(FakeTextWorker.named).toBe(1);
@@ -192,9 +192,20 @@ describe('naming beside the pipeline, in the worker that read the terms', () => 
     });
   });
 
+  it('names every level in this thread when the worker keeps no terms (big maps: memory before time)', async () => {
+    await withFakeWorker(false, async () => {
+      const side = textSideInWorker(texts, null, { readTerms: true, nameBeside: false, crash: false });
+      const levels = await topicLevelsBeside(coords, texts.length, await side.terms(), (topics) => side.nameBeside(topics));
+      expect(levels).toEqual(oneThread);
+      expect(FakeTextWorker.named).toBe(0);
+      expect(side.nameBeside(levels[0]!.topics)).toBeNull();
+      side.close();
+    });
+  });
+
   it('names the level in this thread when that worker dies naming, the same levels, and says why', async () => {
     await withFakeWorker(true, async () => {
-      const side = textSideInWorker(texts, null, { readTerms: true, crash: false });
+      const side = textSideInWorker(texts, null, { readTerms: true, nameBeside: true, crash: false });
       const levels = await topicLevelsBeside(coords, texts.length, await side.terms(), (topics) => side.nameBeside(topics));
       expect(levels).toEqual(oneThread);
       expect(side.inWorker).toBe(false);

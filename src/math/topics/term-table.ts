@@ -98,13 +98,17 @@ export function numberTexts(texts: readonly string[]): NumberedTerms {
 
 /** Reads every text's terms (paperTerms) into one table, for a transfer. */
 export function termTable(texts: readonly string[]): TermTable {
-  const { terms, ...numbers } = numberTexts(texts);
+  return termTableOf(numberTexts(texts));
+}
+
+/** Numbered terms as a table, for a transfer (which takes their numbers away). */
+export function termTableOf({ terms, ...numbers }: NumberedTerms): TermTable {
   return { text: new TextEncoder().encode(terms.join('\n')), ...numbers };
 }
 
 /** A table of numbered terms for a transfer, with numbers of its own: the caller keeps using `numbered`. */
-export function termTableCopy({ terms, ids, start, words, wordStart }: NumberedTerms): TermTable {
-  return { text: new TextEncoder().encode(terms.join('\n')), ids: ids.slice(), start: start.slice(), words: words.slice(), wordStart: wordStart.slice() };
+export function termTableCopy({ ids, start, words, wordStart, ...rest }: NumberedTerms): TermTable {
+  return termTableOf({ ...rest, ids: ids.slice(), start: start.slice(), words: words.slice(), wordStart: wordStart.slice() });
 }
 
 export function decodeTermTable({ text, ...numbers }: TermTable): NumberedTerms {
