@@ -10,7 +10,7 @@
  */
 import { tfidfWords } from '../math/text/tfidf';
 import { randomizedSVD } from '../math/linalg/svd';
-import { sparseColumnsOperator } from '../math/linalg/sparse-columns';
+import { sparseColumnsOperator } from '../math/linalg/sparse';
 import { addScaled } from '../math/linalg/add-scaled';
 
 export interface CorpusFitOptions {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { exactCosineKnn, l2NormalizeRows } from '../../src/math/knn/knn';
 import { densityClusters, neighbourScale } from '../../src/math/topics/clusters';
 import { extractTerms, topicTerms } from '../../src/math/topics/labels';
-import { cholQrColumns, orthonormalizeColumns, randomizedSVD, sparseRowsOperator, symmetricEigen, symmetricTopEigen } from '../../src/math/linalg/svd';
-import { sparseColumnsOperator } from '../../src/math/linalg/sparse-columns';
+import { cholQrColumns, orthonormalizeColumns, randomizedSVD, symmetricEigen, symmetricTopEigen, type LinearOperator } from '../../src/math/linalg/svd';
+import { sparseColumnsOperator, sparseRowsOperator } from '../../src/math/linalg/sparse';
 import { addScaled } from '../../src/math/linalg/add-scaled';
 import { gaussian, mulberry32 } from '../../src/math/random';
 
@@ -181,7 +181,7 @@ describe('truncated SVD', () => {
     }
   });
 
-  it('gives the same products and SVD from a sparse matrix held by columns as by rows, bit for bit', () => {
+  it('gives the same products and SVD from a sparse matrix held by columns or by rows as plain loops over its rows, bit for bit', () => {
     const random = mulberry32(8);
     const [rows, cols] = [900, 250];
     // Columns (papers) of a few rows (terms) each, ascending, rows skewed towards the first as term frequencies are.
@@ -192,12 +192,30 @@ describe('truncated SVD', () => {
     const byRow = Array.from({ length: rows }, () => ({ cols: [] as number[], values: [] as number[] }));
     columns.forEach((column, c) => column.rows.forEach((r, e) => (byRow[r]!.cols.push(c), byRow[r]!.values.push(column.values[e]!))));
     const byColumns = sparseColumnsOperator(columns, rows);
-    const byRows = sparseRowsOperator(byRow.map((r) => ({ cols: Int32Array.from(r.cols), values: Float64Array.from(r.values) })), cols);
+    // The products as plain loops over the rows: how the fit took them before it held its matrix by paper.
+    const rowLists = byRow.map((r) => ({ cols: Int32Array.from(r.cols), values: Float64Array.from(r.values) }));
+    const byRows: LinearOperator = {
+      rows,
+      cols,
+      multiply(m, l) {
+        const out = new Float64Array(rows * l);
+        rowLists.forEach((row, i) => row.cols.forEach((c, e) => { for (let j = 0; j < l; j++) out[i * l + j]! += row.values[e]! * m[c * l + j]!; }));
+        return out;
+      },
+      multiplyTransposed(m, l) {
+        const out = new Float64Array(cols * l);
+        rowLists.forEach((row, i) => row.cols.forEach((c, e) => { for (let j = 0; j < l; j++) out[c * l + j]! += row.values[e]! * m[i * l + j]!; }));
+        return out;
+      },
+    };
+    const asRows = sparseRowsOperator(rowLists, cols);
     for (const l of [1, 7, 8, 74]) {
       const right = Float64Array.from({ length: cols * l }, () => random() - 0.5);
       const left = Float64Array.from({ length: rows * l }, () => random() - 0.5);
       expect(Array.from(byColumns.multiply(right, l))).toEqual(Array.from(byRows.multiply(right, l)));
       expect(Array.from(byColumns.multiplyTransposed(left, l))).toEqual(Array.from(byRows.multiplyTransposed(left, l)));
+      expect(Array.from(asRows.multiply(right, l))).toEqual(Array.from(byRows.multiply(right, l)));
+      expect(Array.from(asRows.multiplyTransposed(left, l))).toEqual(Array.from(byRows.multiplyTransposed(left, l)));
     }
     const a = randomizedSVD(byColumns, 16, { seed: 2, rowsOnce: true });
     const b = randomizedSVD(byRows, 16, { seed: 2, rowsOnce: true });

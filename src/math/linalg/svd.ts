@@ -156,44 +156,6 @@ export function randomizedSVD(op: LinearOperator, k: number, options: { seed?: n
   return { k: kk, u, s };
 }
 
-/**
- * A sparse matrix given row by row as (column, value) lists, as a LinearOperator. Plain loops over
- * locals: in a closure over the rows, V8 reloaded the arrays on every multiply-add (five times slower).
- */
-export function sparseRowsOperator(rowsData: { cols: Int32Array; values: Float64Array }[], cols: number): LinearOperator {
-  const rows = rowsData.length;
-  return {
-    rows,
-    cols,
-    multiply(m, l) {
-      const out = new Float64Array(rows * l);
-      for (let i = 0; i < rows; i++) {
-        const { cols: rowCols, values } = rowsData[i]!;
-        const to = i * l;
-        for (let e = 0; e < rowCols.length; e++) {
-          const from = rowCols[e]! * l;
-          const v = values[e]!;
-          for (let j = 0; j < l; j++) out[to + j]! += v * m[from + j]!;
-        }
-      }
-      return out;
-    },
-    multiplyTransposed(m, l) {
-      const out = new Float64Array(cols * l);
-      for (let i = 0; i < rows; i++) {
-        const { cols: rowCols, values } = rowsData[i]!;
-        const from = i * l;
-        for (let e = 0; e < rowCols.length; e++) {
-          const to = rowCols[e]! * l;
-          const v = values[e]!;
-          for (let j = 0; j < l; j++) out[to + j]! += v * m[from + j]!;
-        }
-      }
-      return out;
-    },
-  };
-}
-
 /** Row vectors (n × d, Float32) centred on their mean, as a LinearOperator: its SVD is PCA. */
 export function centredDenseOperator(data: Float32Array, n: number, d: number): LinearOperator {
   const mean = new Float64Array(d);

@@ -1,13 +1,14 @@
 /**
- * A sparse matrix given column by column, as a LinearOperator (./svd.ts). The corpus fit's matrix is
+ * Sparse matrices as LinearOperators (./svd.ts), given column by column or row by row.
+ *
+ * By column: the corpus fit's matrix is
  * terms × papers, and a paper's terms are what the fit reads: held by paper, both products walk the
  * papers in order and touch a row of the dense block per term. Terms are numbered by how many papers
  * use them, so the rows touched most are a few, near each other, and stay in the cache; held by term
- * (sparseRowsOperator), every product jumped between rows of papers spread over megabytes, and
- * waited on memory (two thirds of a fit of 20,000 arXiv abstracts).
- *
- * Each column's rows must be ascending: every sum is then taken in the order sparseRowsOperator
- * takes it, so the two give the same products, bit for bit.
+ * every product jumped between rows of papers spread over megabytes, and
+ * waited on memory (two thirds of a fit of 20,000 arXiv abstracts). Each column's rows must be
+ * ascending: every sum is then taken in the order the term-held products took it, so the products are
+ * the same bits as before (unit test against plain loops).
  */
 import { addScaled } from './add-scaled';
 import type { LinearOperator } from './svd';
@@ -34,4 +35,10 @@ export function sparseColumnsOperator(columnsData: { rows: Int32Array; values: F
       return out;
     },
   };
+}
+
+/** A sparse matrix given row by row (each row's columns ascending): the transpose of its rows held as columns. */
+export function sparseRowsOperator(rowsData: { cols: Int32Array; values: Float64Array }[], cols: number): LinearOperator {
+  const transposed = sparseColumnsOperator(rowsData.map((row) => ({ rows: row.cols, values: row.values })), cols);
+  return { rows: rowsData.length, cols, multiply: (m, l) => transposed.multiplyTransposed(m, l), multiplyTransposed: (m, l) => transposed.multiply(m, l) };
 }
