@@ -23,8 +23,7 @@ let stopAt = Infinity;
 let wanted: { id: number; upTo: number } | null = null;
 /** The projection; the terms are read after it, and kept for naming. */
 let projected: Promise<void> = Promise.resolve();
-let numbered: Promise<NumberedTerms> = Promise.reject(new Error('the terms were not read'));
-numbered.catch(() => undefined);
+let numbered: Promise<NumberedTerms | null> = Promise.resolve(null);
 
 async function project(fitted: CorpusSpace): Promise<void> {
   parts = new Float32Array(texts.length * fitted.dims);
@@ -67,11 +66,17 @@ addEventListener('message', (event: MessageEvent<TextRequest>) => {
         texts = [];
         const table = keep ? termTableCopy(read) : termTableOf(read);
         post({ type: 'terms', id: request.id, table }, termTableTransfer(table));
-        return read;
+        // Without a copy, the transfer took the numbers away.
+        return keep ? read : null;
       });
       numbered.catch(crash);
     } else {
-      numbered.then((read) => post({ type: 'named', id: request.id, terms: sampledTopicTerms(read, request.topics) })).catch(crash);
+      numbered
+        .then((read) => {
+          if (!read) throw new Error('asked to name topics from terms it did not keep');
+          post({ type: 'named', id: request.id, terms: sampledTopicTerms(read, request.topics) });
+        })
+        .catch(crash);
     }
   } catch (error) {
     crash(error);
