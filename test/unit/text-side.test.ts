@@ -15,10 +15,10 @@ import { decodeTermTable, numberTerms, selectPapers, termTable, type NumberedTer
 import { sampledTopicTerms } from '../../src/math/topics/labels';
 import { DEFAULT_PIPELINE_PARAMS } from '../../src/pipeline/types';
 import { runPipeline } from '../../workers/pipeline';
-import { corpusWords, shareFrom, textSideInThisThread, textSideInWorker, type OpenTextSide } from '../../workers/text-side';
+import { corpusWords, shareFrom, textSideInThisThread, textSideInWorker, type OpenTextSide, type TextSide } from '../../workers/text-side';
 import type { TextMessage, TextRequest, WorkerMessage } from '../../workers/messages';
 import { numberTexts, termTableCopy } from '../../src/math/topics/term-table';
-import { termsReadOnce, topicLevels, topicLevelsBeside } from '../../src/math/topics/topics';
+import { termsReadOnce, topicLevels, topicLevelsBeside, type TopicLevel } from '../../src/math/topics/topics';
 import { tfidfMap } from '../support/tfidf-map';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
@@ -170,49 +170,43 @@ class FakeTextWorker extends EventTarget {
 describe('naming beside the pipeline, in the worker that read the terms', () => {
   const coords = tfidfMap(texts);
   const oneThread = topicLevels(coords, texts.length, termsReadOnce(texts));
-  const withFakeWorker = async (dieNaming: boolean, work: () => Promise<void>) => {
+  /** The text side in a stand-in worker (which may die naming), and the levels named with it beside this thread. */
+  const nameWithWorker = async (how: { nameBeside: boolean; dieNaming: boolean }, check: (side: TextSide, levels: TopicLevel[]) => void) => {
     const saved = (globalThis as { Worker?: unknown }).Worker;
     (globalThis as { Worker?: unknown }).Worker = FakeTextWorker;
-    Object.assign(FakeTextWorker, { dieNaming, named: 0 });
+    Object.assign(FakeTextWorker, { dieNaming: how.dieNaming, named: 0 });
+    const side = textSideInWorker(texts, null, { readTerms: true, nameBeside: how.nameBeside, crash: false });
     try {
-      await work();
+      check(side, await topicLevelsBeside(coords, texts.length, await side.terms(), (topics) => side.nameBeside(topics)));
     } finally {
+      side.close();
       (globalThis as { Worker?: unknown }).Worker = saved;
     }
   };
 
   it('names the finest level there while this thread names the others: the levels one thread names', async () => {
-    await withFakeWorker(false, async () => {
-      const side = textSideInWorker(texts, null, { readTerms: true, nameBeside: true, crash: false });
-      const levels = await topicLevelsBeside(coords, texts.length, await side.terms(), (topics) => side.nameBeside(topics));
+    await nameWithWorker({ nameBeside: true, dieNaming: false }, (side, levels) => {
       expect(levels).toEqual(oneThread);
       expect(FakeTextWorker.named).toBe(1);
       expect(side.inWorker).toBe(true);
-      side.close();
     });
   });
 
   it('names every level in this thread when the worker keeps no terms (big maps: memory before time)', async () => {
-    await withFakeWorker(false, async () => {
-      const side = textSideInWorker(texts, null, { readTerms: true, nameBeside: false, crash: false });
-      const levels = await topicLevelsBeside(coords, texts.length, await side.terms(), (topics) => side.nameBeside(topics));
+    await nameWithWorker({ nameBeside: false, dieNaming: false }, (side, levels) => {
       expect(levels).toEqual(oneThread);
       expect(FakeTextWorker.named).toBe(0);
       expect(side.nameBeside(levels[0]!.topics)).toBeNull();
-      side.close();
     });
   });
 
   it('names the level in this thread when that worker dies naming, the same levels, and says why', async () => {
-    await withFakeWorker(true, async () => {
-      const side = textSideInWorker(texts, null, { readTerms: true, nameBeside: true, crash: false });
-      const levels = await topicLevelsBeside(coords, texts.length, await side.terms(), (topics) => side.nameBeside(topics));
+    await nameWithWorker({ nameBeside: true, dieNaming: true }, (side, levels) => {
       expect(levels).toEqual(oneThread);
       expect(side.inWorker).toBe(false);
       expect(side.failure).toMatch(/the text worker crashed: .*the worker died/);
       // A worker that failed is not asked again (a new one would know no terms).
       expect(side.nameBeside(levels[0]!.topics)).toBeNull();
-      side.close();
     });
   });
 });
