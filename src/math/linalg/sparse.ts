@@ -1,14 +1,13 @@
 /**
  * Sparse matrices as LinearOperators (./svd.ts), given column by column or row by row.
  *
- * By column: the corpus fit's matrix is
- * terms × papers, and a paper's terms are what the fit reads: held by paper, both products walk the
- * papers in order and touch a row of the dense block per term. Terms are numbered by how many papers
- * use them, so the rows touched most are a few, near each other, and stay in the cache; held by term
- * every product jumped between rows of papers spread over megabytes, and
- * waited on memory (two thirds of a fit of 20,000 arXiv abstracts). Each column's rows must be
- * ascending: every sum is then taken in the order the term-held products took it, so the products are
- * the same bits as before (unit test against plain loops).
+ * By column: the corpus fit's matrix is terms × papers, and a paper's terms are what the fit reads.
+ * Held by paper, both products walk the papers in order and touch a row of the dense block per term;
+ * terms are numbered by how many papers use them, so the rows touched most are a few, near each
+ * other, and stay in the cache. Held by term, every product jumped between rows of papers spread
+ * over megabytes and waited on memory (two thirds of a fit of 20,000 arXiv abstracts). Each column's
+ * rows must be ascending: every sum is then taken in the order the term-held products took it, so the
+ * products are the same bits as before (unit test against plain loops).
  */
 import { addScaled } from './add-scaled';
 import type { LinearOperator } from './svd';
