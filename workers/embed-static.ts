@@ -60,6 +60,7 @@ export class StaticEmbedder implements Embedder {
     const folder = `${options.modelsUrl}${options.modelId}/`;
     const config = await readJson<ModelConfig>(`${folder}config.json`);
     if (!config?.papermap) return null;
+    options.onFitHint?.(corpusFitHint(config));
     const [tokenizer, tokenizerConfig, onnx] = await Promise.all([
       readJson<TokenizerJson>(`${folder}tokenizer.json`),
       readJson<{ model_max_length?: number }>(`${folder}tokenizer_config.json`),

@@ -12,6 +12,11 @@ export interface EmbedderOptions {
   device: Device;
   /** Fault injection: destroy the WebGPU device after this many batches, as a driver reset would. */
   loseGpuAfterBatch?: number;
+  /**
+   * Hears the model's corpus-fit hint as soon as its config.json is read, before its larger files:
+   * the fit can start meanwhile (the static path calls it; otherwise `corpusFit` says it after loading).
+   */
+  onFitHint?: (hint: CorpusFitHint | null) => void;
 }
 
 export interface Embedder {

@@ -87,10 +87,12 @@ async function embedTexts(request: RunRequest, choice: DeviceChoice, emit: Emit,
       ortUrl: request.ortUrl,
       device: choice.device,
       ...(request.simulate === 'gpu-loss' ? { loseGpuAfterBatch: 2 } : {}),
+      onFitHint: startText,
     }),
   );
   // A static model's lookup runs in JS on the CPU: the panel says so, and what the chosen device still does.
   if (embedder.embeddedOn === 'cpu') emit({ type: 'device', choice: { ...choice, embeddedOn: 'cpu' } });
+  // Started already when the model's config was read (the static model), else now.
   startText(embedder.corpusFit);
   emit({ type: 'progress', stage: 'embed', done: request.resume?.partial?.done ?? 0, total: n });
   const { vectors, dims, empty } = await timed('embed', () =>

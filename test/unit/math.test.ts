@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { exactCosineKnn, l2NormalizeRows } from '../../src/math/knn/knn';
 import { densityClusters, neighbourScale } from '../../src/math/topics/clusters';
 import { extractTerms, topicTerms } from '../../src/math/topics/labels';
-import { cholQrColumns, orthonormalizeColumns, randomizedSVD, symmetricEigen, symmetricTopEigen, type LinearOperator } from '../../src/math/linalg/svd';
+import { centredDenseOperator, cholQrColumns, orthonormalizeColumns, randomizedSVD, symmetricEigen, symmetricTopEigen, type LinearOperator } from '../../src/math/linalg/svd';
 import { sparseColumnsOperator, sparseRowsOperator } from '../../src/math/linalg/sparse';
 import { addScaled } from '../../src/math/linalg/add-scaled';
 import { gaussian, mulberry32 } from '../../src/math/random';
@@ -221,6 +221,30 @@ describe('truncated SVD', () => {
     const b = randomizedSVD(byRows, 16, { seed: 2, rowsOnce: true });
     expect(Array.from(a.u)).toEqual(Array.from(b.u));
     expect(Array.from(a.s)).toEqual(Array.from(b.s));
+  });
+
+  it('gives the products of centred dense rows (the layout\'s PCA start) as plain loops do, bit for bit', () => {
+    const random = mulberry32(9);
+    const [n, d] = [131, 37];
+    const data = Float32Array.from({ length: n * d }, () => random() * 2 - 1);
+    const mean = new Float64Array(d);
+    for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) mean[c]! += data[i * d + c]! / n;
+    const op = centredDenseOperator(data, n, d);
+    for (const l of [1, 3, 4, 7, 12]) {
+      const right = Float64Array.from({ length: d * l }, () => random() - 0.5);
+      const left = Float64Array.from({ length: n * l }, () => random() - 0.5);
+      const product = new Float64Array(n * l);
+      const transposedProduct = new Float64Array(d * l);
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < d; c++) {
+          const v = data[i * d + c]! - mean[c]!;
+          for (let j = 0; j < l; j++) product[i * l + j]! += v * right[c * l + j]!;
+          for (let j = 0; j < l; j++) transposedProduct[c * l + j]! += v * left[i * l + j]!;
+        }
+      }
+      expect(Array.from(op.multiply(right, l))).toEqual(Array.from(product));
+      expect(Array.from(op.multiplyTransposed(left, l))).toEqual(Array.from(transposedProduct));
+    }
   });
 
   it('recovers the singular values of a known low-rank sparse matrix', () => {

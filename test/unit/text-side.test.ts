@@ -125,6 +125,13 @@ describe('a run with the text side apart', () => {
     expect(notes.map((m) => m.type === 'stage-note' && m.stage)).toEqual(['fit', 'topics']);
   }, 120_000);
 
+  it('starts the text side once the model\'s config is read, before the rest of the model has loaded (the fit starts sooner)', async () => {
+    const seen: string[] = [];
+    const spy: OpenTextSide = (...args) => (seen.push('text side opened'), apart(...args));
+    await runPipeline(request, (m) => m.type === 'stage-done' && seen.push(`${m.stage} done`), { openText: spy });
+    expect(seen.slice(0, 3)).toEqual(['text side opened', 'model done', 'embed done']);
+  }, 120_000);
+
   it('starts no second worker for a file that brought its positions (no fit, no layout to read terms behind), nor for a small map', async () => {
     const opened: unknown[] = [];
     const spy: OpenTextSide = (...args) => (opened.push(args), apart(...args));

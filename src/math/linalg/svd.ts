@@ -144,13 +144,8 @@ export function randomizedSVD(op: LinearOperator, k: number, options: { seed?: n
   const { values, vectors } = symmetricEigen(gram, l);
   const kk = Math.min(k, l);
   const u = new Float64Array(op.rows * kk);
-  for (let i = 0; i < op.rows; i++) {
-    for (let j = 0; j < kk; j++) {
-      let sum = 0;
-      for (let p = 0; p < l; p++) sum += y[i * l + p]! * vectors[p * l + j]!;
-      u[i * kk + j] = sum;
-    }
-  }
+  // u = Y · V (V's first kk columns), each sum in the order of p.
+  for (let i = 0; i < op.rows; i++) for (let p = 0; p < l; p++) addScaled(u, i * kk, y[i * l + p]!, vectors, p * l, kk);
   const s = new Float64Array(kk);
   for (let j = 0; j < kk; j++) s[j] = Math.sqrt(Math.max(0, values[j]!));
   return { k: kk, u, s };
@@ -160,30 +155,64 @@ export function randomizedSVD(op: LinearOperator, k: number, options: { seed?: n
 export function centredDenseOperator(data: Float32Array, n: number, d: number): LinearOperator {
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += data[i * d + j]! / n;
+  // Centred once, and held both ways, so both products read rows (the same doubles as centring each time).
+  const rows = new Float64Array(n * d);
+  const columns = new Float64Array(d * n);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < d; c++) {
+      const v = data[i * d + c]! - mean[c]!;
+      rows[i * d + c] = v;
+      columns[c * n + i] = v;
+    }
+  }
   return {
     rows: n,
     cols: d,
-    multiply(m, l) {
-      const out = new Float64Array(n * l);
-      for (let i = 0; i < n; i++) {
-        for (let c = 0; c < d; c++) {
-          const v = data[i * d + c]! - mean[c]!;
-          for (let j = 0; j < l; j++) out[i * l + j]! += v * m[c * l + j]!;
-        }
-      }
-      return out;
-    },
-    multiplyTransposed(m, l) {
-      const out = new Float64Array(d * l);
-      for (let i = 0; i < n; i++) {
-        for (let c = 0; c < d; c++) {
-          const v = data[i * d + c]! - mean[c]!;
-          for (let j = 0; j < l; j++) out[c * l + j]! += v * m[i * l + j]!;
-        }
-      }
-      return out;
-    },
+    multiply: (m, l) => timesTransposed(rows, n, d, transposed(m, d, l), l),
+    multiplyTransposed: (m, l) => timesTransposed(columns, d, n, transposed(m, n, l), l),
   };
+}
+
+/** The r × c block m, transposed (c × r). */
+function transposed(m: Float64Array, r: number, c: number): Float64Array {
+  const t = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = m[i * c + j]!;
+  return t;
+}
+
+/**
+ * a · btᵀ for a (rows × len) and bt (l × len): entry (i, j) is a's row i dotted with bt's row j, each
+ * sum in order (the plain triple loop's rounding), four of them per pass over a row.
+ */
+function timesTransposed(a: Float64Array, rows: number, len: number, bt: Float64Array, l: number): Float64Array {
+  const out = new Float64Array(rows * l);
+  for (let i = 0; i < rows; i++) {
+    const at = i * len;
+    let j = 0;
+    for (; j + 3 < l; j += 4) {
+      const b0 = j * len;
+      const b1 = b0 + len;
+      const b2 = b1 + len;
+      const b3 = b2 + len;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < len; k++) {
+        const v = a[at + k]!;
+        s0 += v * bt[b0 + k]!;
+        s1 += v * bt[b1 + k]!;
+        s2 += v * bt[b2 + k]!;
+        s3 += v * bt[b3 + k]!;
+      }
+      out[i * l + j] = s0;
+      out[i * l + j + 1] = s1;
+      out[i * l + j + 2] = s2;
+      out[i * l + j + 3] = s3;
+    }
+    for (; j < l; j++) out[i * l + j] = dotProduct(a.subarray(at, at + len), bt.subarray(j * len, (j + 1) * len), len);
+  }
+  return out;
 }
 
 /**
