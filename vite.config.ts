@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ORT_CACHE } from './src/ort-files';
 
 // Cross-origin isolation turns on SharedArrayBuffer, so onnxruntime-web can use WASM threads.
 // The app also works without it (plain static hosts), single-threaded.
@@ -68,9 +69,12 @@ export default defineConfig({
         icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
       },
       workbox: {
-        globPatterns: ['**/*.{html,js,mjs,css,wasm}', 'corpus/*.json', 'maps/*', 'models/papermap/**/*'],
-        // onnxruntime-web's WASM is 26 MB: over Workbox's 2 MiB default, and the app cannot embed without it.
+        // Saved on the first visit: all the embedded model and its maps need. Not onnxruntime-web (ort/,
+        // 26 MB), which only pretrained models run: it is saved the first time one loads it (below).
+        globPatterns: ['*.html', 'assets/*.{js,css}', 'corpus/*.json', 'maps/*', 'models/papermap/**/*'],
+        // The model is 11 MB: over Workbox's 2 MiB default.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        runtimeCaching: [{ urlPattern: /\/ort\/ort-wasm[^/]*$/, handler: 'CacheFirst', options: { cacheName: ORT_CACHE } }],
         cleanupOutdatedCaches: true,
         // The first install takes over the open page at once, so it keeps working if the network goes
         // in this same visit. Updates still wait for the user (no skipWaiting).

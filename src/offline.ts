@@ -5,6 +5,7 @@
  * a mix of old and new files).
  */
 import { registerSW } from 'virtual:pwa-register';
+import { ORT_CACHE, ORT_CACHE_PREFIX } from './ort-files';
 
 /**
  * 'saving': the first visit is still downloading the app's files; 'ready': the app opens offline;
@@ -23,14 +24,28 @@ export function startOfflineCache(events: OfflineEvents): void {
     events.status('unavailable', import.meta.env.DEV ? 'the dev server has no offline cache' : 'this browser or origin allows no service worker');
     return;
   }
+  const ready = () => {
+    events.status('ready', null);
+    void dropOtherRuntimes();
+  };
   const apply = registerSW({
     immediate: true,
-    onOfflineReady: () => events.status('ready', null),
+    onOfflineReady: ready,
     onNeedRefresh: () => events.updateReady(() => apply(true)),
     onRegisteredSW: (_url, registration) => {
       // On later visits the worker is already active: onOfflineReady fires only on the first install.
-      events.status(registration?.active && navigator.serviceWorker.controller ? 'ready' : 'saving', null);
+      if (registration?.active && navigator.serviceWorker.controller) ready();
+      else events.status('saving', null);
     },
     onRegisterError: (error: unknown) => events.status('unavailable', error instanceof Error ? error.message : String(error)),
   });
+}
+
+/** The runtime caches of another onnxruntime-web version (an earlier deploy's): 26 MB nothing reads again. */
+async function dropOtherRuntimes(): Promise<void> {
+  try {
+    for (const name of await caches.keys()) if (name.startsWith(ORT_CACHE_PREFIX) && name !== ORT_CACHE) await caches.delete(name);
+  } catch {
+    // Storage the browser refuses to list is storage this page cannot free either.
+  }
 }

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { foldProgress, launchChromium, openApp, paintedPixels, serveDist, waitReady, type StaticServer } from './harness';
 import { drag, ellipse, inside, screenPoints } from './gestures';
+import { DEFAULT_MODEL_ID } from '../../src/model/models';
+import { ORT_CACHE, ORT_FILES } from '../../src/ort-files';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
 
@@ -96,6 +98,37 @@ describe('offline', () => {
     expect((await state(page)).selected.sort()).toEqual(expected);
     expect(requests).toEqual([]);
     await context.close();
+  });
+
+  it('saves onnxruntime-web not on the first visit (the embedded model never runs it) but when a pretrained model first loads it, and drops another version\'s copy', async () => {
+    // A copy of the embedded model without its papermap block: transformers.js runs it on onnxruntime-web, as it runs any pretrained model.
+    const id = 'test-org/via-transformers';
+    await cp(join(deploy, 'models', DEFAULT_MODEL_ID), join(deploy, 'models', id), { recursive: true });
+    const configPath = join(deploy, 'models', id, 'config.json');
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+    delete config.papermap;
+    await writeFile(configPath, JSON.stringify(config));
+    const server: StaticServer = await serveDist({ root: deploy });
+    try {
+      const context = await browser.newContext();
+      const page = await firstVisit(context, `${server.url}?device=wasm`);
+      /** Every cache of this origin, with the paths it holds. */
+      const saved = () => page.evaluate(async () => Object.fromEntries(await Promise.all((await caches.keys()).map(async (name) => [name, (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname).sort()] as const))));
+      const first = await saved();
+      expect(Object.values(first).flat().length).toBeGreaterThan(10);
+      expect(Object.values(first).flat().filter((path) => path.includes('/ort/'))).toEqual([]);
+      // What an earlier deploy with another runtime would have left.
+      await page.evaluate(() => caches.open('papermap-ort-0.0.1').then((cache) => cache.put('/ort/ort-wasm-old.wasm', new Response('old'))));
+
+      await page.goto(`${server.url}?model=${id}&device=wasm`);
+      await waitReady(page);
+      expect((await state(page)).model).toBe(id);
+      const runtimes = async () => Object.entries(await saved()).filter(([name]) => name.startsWith('papermap-ort-'));
+      await expect.poll(runtimes, { timeout: 30_000 }).toEqual([[ORT_CACHE, Object.values(ORT_FILES).map((file) => `/ort/${file}`).sort()]]);
+      await context.close();
+    } finally {
+      await server.close();
+    }
   });
 
   it('a new deploy waits until the user accepts it; the page never mixes old and new files', async () => {

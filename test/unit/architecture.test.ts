@@ -81,3 +81,13 @@ describe('architecture', () => {
     expect(importsOf('src/app/app.ts').length).toBeGreaterThan(10);
   });
 });
+
+describe('the self-hosted onnxruntime-web', () => {
+  it('names its offline cache by the version installed, so a deploy with another runtime never reads old files', async () => {
+    const { ORT_CACHE, ORT_VERSION, ORT_FILES } = await import('../../src/ort-files');
+    const installed = JSON.parse(readFileSync(join(ROOT, 'node_modules/onnxruntime-web/package.json'), 'utf8')) as { version: string };
+    expect(ORT_VERSION).toBe(installed.version);
+    expect(ORT_CACHE).toContain(installed.version);
+    for (const file of Object.values(ORT_FILES)) expect(statSync(join(ROOT, 'node_modules/onnxruntime-web/dist', file)).isFile()).toBe(true);
+  });
+});
