@@ -119,7 +119,8 @@ export class MapBuilder {
     const retry = () => void this.build(source, modelId, key);
     let started = false;
     const run = startPipeline(
-      { type: 'run', texts: corpus.papers.map(paperText), modelId, modelsUrl: assetUrl('models/'), ortUrl: assetUrl('ort/'), device: this.launch.device, params: DEFAULT_PIPELINE_PARAMS, simulate, resume: null, given },
+      { type: 'run', modelId, modelsUrl: assetUrl('models/'), ortUrl: assetUrl('ort/'), device: this.launch.device, params: DEFAULT_PIPELINE_PARAMS, simulate, resume: null, given },
+      () => corpus.papers.map(paperText),
       (message) => {
         // Once the worker runs (not before: its start waits on this thread, which the map's first draw may hold).
         if (!started) {
