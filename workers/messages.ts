@@ -9,8 +9,9 @@ import type { CorpusFitOptions, CorpusSpace } from '../src/model/corpus-fit';
 import type { TermTable } from '../src/math/topics/term-table';
 import type { TopicTerms } from '../src/math/topics/labels';
 import type { SgdEdges, SgdOptions } from '../src/math/layout/umap-sgd';
+import type { PackedTexts } from '../src/pipeline/packed-texts';
 
-/** Page -> pipeline worker. */
+/** A run as the pipeline runs it (runPipeline, workers/pipeline.ts). */
 export interface RunRequest {
   type: 'run';
   texts: string[];
@@ -27,6 +28,9 @@ export interface RunRequest {
   /** What the corpus file already gave: its vectors (no model runs) and/or 2D positions (no UMAP runs). */
   given?: GivenGeometry | null;
 }
+
+/** Page -> pipeline worker: a run, its texts packed (src/pipeline/packed-texts.ts). */
+export type RunMessage = Omit<RunRequest, 'texts'> & { texts: PackedTexts };
 
 /** Pipeline worker -> page. */
 export type WorkerMessage =
@@ -60,7 +64,7 @@ export function resultTransfer(result: PipelineResult): Transferable[] {
  * Answered in that order.
  */
 export type TextRequest =
-  | { type: 'fit'; id: number; texts: string[]; options: CorpusFitOptions | null; /** Fault injection: the worker dies instead. */ crash: boolean }
+  | { type: 'fit'; id: number; texts: PackedTexts; options: CorpusFitOptions | null; /** Fault injection: the worker dies instead. */ crash: boolean }
   | { type: 'parts'; id: number; upTo: number }
   | { type: 'terms'; id: number; /** Whether to keep them, to name a level later. */ keep: boolean }
   | { type: 'name'; id: number; topics: Int32Array };

@@ -12,6 +12,7 @@ import { termsReadOnce } from '../src/math/topics/topics';
 import { decodeTermTable, type TermTable } from '../src/math/topics/term-table';
 import { WorkerRpc } from '../src/worker-rpc';
 import type { TextMessage, TextRequest } from './messages';
+import { packedTransfer, packTexts, textsOf, type PackedTexts } from '../src/pipeline/packed-texts';
 
 /** The corpus fit's words side: its space and each paper's part (n × space.dims). */
 export interface CorpusWords {
@@ -89,7 +90,7 @@ export const PARTS_CHUNK = 1000;
  * laid out. Should that worker fail to start or crash, the work is done in this thread instead:
  * slower, the same result.
  */
-export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, nameBeside: keepTerms, crash } = { readTerms: true, nameBeside: true, crash: false }) => {
+export const textSideInWorker = (...[texts, options, { readTerms, nameBeside: keepTerms, crash } = { readTerms: true, nameBeside: true, crash: false }, packed]: [...Parameters<OpenTextSide>, packed?: PackedTexts]): TextSide => {
   const n = texts.length;
   let reached = 0;
   let onProgress: ((done: number, total: number) => void) | undefined;
@@ -112,7 +113,9 @@ export const textSideInWorker: OpenTextSide = (texts, options, { readTerms, name
     return work();
   };
   // The worker answers in order: the space (the blend waits for it), its share of the parts, then the terms (naming waits for them, after the layout).
-  const space = rpc.request<CorpusSpace | null>((id) => ({ type: 'fit', id, texts, options, crash }));
+  // `packed`: these texts as the page packed them, moved on uncopied (it is detached after).
+  const bytes = packed ?? packTexts(textsOf(texts));
+  const space = rpc.request<CorpusSpace | null>((id) => ({ type: 'fit', id, texts: bytes, options, crash }), packedTransfer(bytes));
   const table = readTerms ? rpc.request<TermTable>((id) => ({ type: 'terms', id, keep: keepTerms })).then(decodeTermTable, fallBack(here.terms)) : here.terms();
   let fit: Promise<CorpusWords | null> | null = null;
   const share = async (): Promise<CorpusWords | null> => {

@@ -6,6 +6,8 @@ import { numberTexts, termTableCopy, termTableOf, termTableTransfer, type Number
 import { sampledTopicTerms } from '../src/math/topics/labels';
 import type { TextMessage, TextRequest } from './messages';
 import { nextTask } from './next-task';
+import { unpackTexts } from '../src/pipeline/packed-texts';
+import { freeNow } from '../src/free-now';
 
 const post = (message: TextMessage, transfer: Transferable[] = []) => postMessage(message, { transfer });
 /** An uncaught error, so the pipeline worker hears of it (a rejected promise would only be logged). */
@@ -50,7 +52,8 @@ addEventListener('message', (event: MessageEvent<TextRequest>) => {
   try {
     if (request.type === 'fit') {
       if (request.crash) return crash(new Error('simulated text worker crash'));
-      texts = request.texts;
+      texts = unpackTexts(request.texts);
+      freeNow(request.texts.bytes);
       space = request.options && fitCorpusSpace(texts, request.options);
       post({ type: 'space', id: request.id, space });
       if (space) projected = project(space).catch(crash);

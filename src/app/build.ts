@@ -120,7 +120,7 @@ export class MapBuilder {
     let started = false;
     const run = startPipeline(
       { type: 'run', modelId, modelsUrl: assetUrl('models/'), ortUrl: assetUrl('ort/'), device: this.launch.device, params: DEFAULT_PIPELINE_PARAMS, simulate, resume: null, given },
-      () => corpus.papers.map(paperText),
+      { count: corpus.papers.length, text: (i) => paperText(corpus.papers[i]!) },
       (message) => {
         // Once the worker runs (not before: its start waits on this thread, which the map's first draw may hold).
         if (!started) {

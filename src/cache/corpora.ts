@@ -44,9 +44,12 @@ export class CorpusStore {
     return all.filter((c) => c.source.kind === 'url' && c.source.url === url).sort((a, b) => b.importedAt.localeCompare(a.importedAt))[0] ?? null;
   }
 
-  /** Stores a corpus; the error says why it could not be kept (full storage), and nothing else changes. */
+  /**
+   * Stores a corpus; the error says why it could not be kept (full storage), and nothing else changes.
+   * Keyed out of line: see db.ts, keyCorporaOutOfLine.
+   */
   async put(record: StoredCorpus): Promise<void> {
-    await this.db.put('corpora', record);
+    await this.db.put('corpora', record, record.hash);
   }
 
   /** Deletes a corpus and every map computed from it, in one transaction. Saved selections stay. */

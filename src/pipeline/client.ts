@@ -5,8 +5,9 @@
  * embedded (the callback sees its `gpu-failed` message) and a fresh worker (a clean ONNX runtime)
  * carries on from there on WASM.
  */
-import type { RunRequest, WorkerMessage } from '../../workers/messages';
+import type { RunMessage, RunRequest, WorkerMessage } from '../../workers/messages';
 import { WorkerRpc } from '../worker-rpc';
+import { packedTransfer, packTexts, type TextSource } from './packed-texts';
 import type { PipelineResult, Stage } from './types';
 
 export class PipelineError extends Error {
@@ -34,14 +35,15 @@ type Outcome = Extract<WorkerMessage, { type: 'result' | 'gpu-failed' }>;
 export type RunPlan = Omit<RunRequest, 'texts'>;
 
 /**
- * Starts a run of `plan` over the papers' texts. `texts` makes them when a worker needs them (its
- * start, and a resume on WASM after WebGPU failed), so the page does not hold a copy through the run
- * (at 100,000 papers, ~200 MB beside the corpus the page keeps anyway).
+ * Starts a run of `plan` over the papers' texts. They are packed for each worker that needs them (its
+ * start, and a resume on WASM after WebGPU failed) and moved to it, each text made only while it is
+ * encoded: the page holds no copy of them through the run (at 100,000 papers, ~110 MB beside the corpus
+ * it keeps anyway).
  */
-export function startPipeline(plan: RunPlan, texts: () => string[], onEvent: (message: PipelineEvent) => void): PipelineRun {
+export function startPipeline(plan: RunPlan, texts: TextSource, onEvent: (message: PipelineEvent) => void): PipelineRun {
   let stage: Stage | null = null;
   let cancelled: PipelineError | null = null;
-  const rpc = new WorkerRpc<RunRequest, WorkerMessage>(
+  const rpc = new WorkerRpc<RunMessage, WorkerMessage>(
     () => new Worker(new URL('../../workers/pipeline.worker.ts', import.meta.url), { type: 'module', name: 'papermap-pipeline' }),
     {
       answer: (message) =>
@@ -62,8 +64,9 @@ export function startPipeline(plan: RunPlan, texts: () => string[], onEvent: (me
 
   // Each part of the run gets a worker of its own, ended once it has answered.
   const run = async (part: RunPlan): Promise<PipelineResult> => {
-    const transfer = part.resume?.partial ? [part.resume.partial.vectors.buffer as ArrayBuffer] : [];
-    const outcome = await rpc.request<Outcome>(() => ({ ...part, texts: texts() }), transfer).finally(() => rpc.close());
+    const packed = packTexts(texts);
+    const transfer = [...packedTransfer(packed), ...(part.resume?.partial ? [part.resume.partial.vectors.buffer as ArrayBuffer] : [])];
+    const outcome = await rpc.request<Outcome>({ ...part, texts: packed }, transfer).finally(() => rpc.close());
     if (outcome.type === 'result') return outcome.result;
     onEvent(outcome);
     if (cancelled) throw cancelled;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, serveDist, waitReady, type StaticServer } from './harness';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
+import { DB_VERSION } from '../../src/cache/db';
 
 let server: StaticServer;
 beforeAll(async () => {
@@ -213,7 +214,7 @@ describe('storage faults: the map still shows, a message says it is not cached, 
     const other = await context.newPage();
     await other.goto(`${server.url}manifest.webmanifest`);
     // The upgrade is not blocked: this tab closes its connection when asked.
-    expect(await holdDatabase(other, 4)).toBe('success');
+    expect(await holdDatabase(other, DB_VERSION + 1)).toBe('success');
     await expect.poll(async () => (await state(page)).cacheProblem).toMatch(/newer version of Papermap opened in another tab/);
     expect((await state(page)).papers).toBe(336);
 

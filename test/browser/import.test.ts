@@ -301,6 +301,63 @@ describe('your own corpus', () => {
     expect(new URL(page.url()).searchParams.has('corpus')).toBe(false);
   });
 
+  it('corpora stored by the previous storage version (keyed by a key path) move to the current one intact: listed, and reopened from IndexedDB', async () => {
+    const names = async () => {
+      if (await page.locator('#maps').isHidden()) await page.locator('#summary').click();
+      await expect.poll(() => page.locator('#maps .corpora .name').count()).toBeGreaterThan(1);
+      return page.locator('#maps .corpora .name').allTextContents();
+    };
+    const listed = await names();
+    const { corpora } = await storedKeys(page);
+    // The database rewritten as version 3 left it: the same records, corpora under the key path 'hash'.
+    const rewritten = await page.evaluate(async () => {
+      const request = <T,>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+      const current = await request(indexedDB.open('papermap'));
+      const tx = current.transaction(['maps', 'corpora', 'selections'], 'readonly');
+      const [maps, corpora, selections] = await Promise.all(['maps', 'corpora', 'selections'].map((s) => request(tx.objectStore(s).getAll())));
+      current.close();
+      await request(indexedDB.deleteDatabase('papermap'));
+      const open = indexedDB.open('papermap', 3);
+      open.onupgradeneeded = () => {
+        const db = open.result;
+        const stores = [db.createObjectStore('maps', { keyPath: 'key' }), db.createObjectStore('corpora', { keyPath: 'hash' })];
+        const kept = db.createObjectStore('selections', { keyPath: 'id' });
+        kept.createIndex('byCorpus', 'corpusHash');
+        for (const value of maps!) stores[0]!.put(value);
+        for (const value of corpora!) stores[1]!.put(value);
+        for (const value of selections!) kept.put(value);
+      };
+      const old = await request(open);
+      const keyPath = old.transaction('corpora').objectStore('corpora').keyPath;
+      old.close();
+      return { keyPath, corpora: corpora!.length };
+    });
+    expect(rewritten).toEqual({ keyPath: 'hash', corpora: corpora!.length });
+
+    await page.reload();
+    await waitReady(page);
+    expect(await names()).toEqual(listed);
+    expect(await storedKeys(page)).toMatchObject({ corpora });
+    const keyPath = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const open = indexedDB.open('papermap');
+          open.onsuccess = () => (resolve(open.result.transaction('corpora').objectStore('corpora').keyPath), open.result.close());
+        }),
+    );
+    expect(keyPath).toBeNull();
+    const jsonl = page.locator('#maps .corpora li', { hasText: 'papers.jsonl' });
+    const before = (await state(page)).corpusHash;
+    await jsonl.locator('.corpus').click();
+    await mapChanged(page, before);
+    expect((await state(page)).cached).toBe(true);
+    await names();
+    const jsonlHash = (await state(page)).corpusHash;
+    await page.locator('#maps .corpus[data-shipped]').click();
+    await mapChanged(page, jsonlHash);
+    expect((await state(page)).corpusHash).toBe(shippedHash);
+  });
+
   it('every bad input gets its own message; the map on screen, cached maps and saved selections are untouched', async () => {
     // A saved selection on the shipped map, to check nothing touches it.
     const someIds = (await page.evaluate(() => window.papermap.points().slice(0, 5).map((p) => p.id)));

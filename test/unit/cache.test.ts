@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAP_SCHEMA, MapCache, mapKey, mapModelKey, type MapEntry } from '../../src/cache/maps';
 import { packMap, packedBytes, unpackMap, withBufferData, type StoredMap } from '../../src/cache/map-format';
 import { openDatabase, writeFailure, type Database } from '../../src/cache/db';
+import { CorpusStore, type StoredCorpus } from '../../src/cache/corpora';
 import { dequantiseRows, quantiseRows } from '../../src/cache/quantise';
 import { DEFAULT_PIPELINE_PARAMS, fileGeometry } from '../../src/pipeline/types';
 import { syntheticMapEntry } from '../support/synthetic-map';
@@ -256,6 +257,55 @@ describe('MapCache on IndexedDB', () => {
     const unclonable = { ...entry(2), timings: { embed: () => 1 } } as unknown as MapEntry;
     const result = await cache.write(unclonable);
     expect(result.stored).toBe(false);
+  });
+});
+
+/** A database as version 3 of the app left it: corpora keyed by their hash field (a key path). */
+function openVersion3(name: string, corpora: StoredCorpus[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name, 3);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore('maps', { keyPath: 'key' });
+      db.createObjectStore('selections', { keyPath: 'id' }).createIndex('byCorpus', 'corpusHash');
+      const store = db.createObjectStore('corpora', { keyPath: 'hash' });
+      for (const corpus of corpora) store.put(corpus);
+    };
+    request.onsuccess = () => (request.result.close(), resolve());
+    request.onerror = () => reject(request.error);
+  });
+}
+
+const storedCorpus = (hash: string, titles: string[]): StoredCorpus => ({
+  hash,
+  name: `${hash}.csv`,
+  source: { kind: 'file', name: `${hash}.csv` },
+  importedAt: `2026-12-0${titles.length}T00:00:00.000Z`,
+  corpus: { hash, papers: titles.map((title, i) => ({ id: `${hash}-${i}`, title, abstract: `About ${title}.` })) } as unknown as StoredCorpus['corpus'],
+  vectors: { data: new Float32Array([0.5, -0.5]), dims: 2 },
+  coords: null,
+});
+
+describe('stored corpora', () => {
+  it('are keyed out of line (no copy of the corpus on put), and the corpora an older version stored move there intact', async () => {
+    const name = freshName();
+    const older = [storedCorpus('aaa', ['One', 'Two']), storedCorpus('bbb', ['Three'])];
+    await openVersion3(name, older);
+    const db = (await openDatabase(name))!;
+    try {
+      const store = db.transaction('corpora').store;
+      expect(store.keyPath).toBeNull();
+      expect([...db.objectStoreNames].sort()).toEqual(['corpora', 'maps', 'selections']);
+      const corpora = new CorpusStore(db);
+      expect(await corpora.get('aaa')).toEqual(older[0]);
+      expect(await corpora.get('bbb')).toEqual(older[1]);
+      const added = storedCorpus('ccc', ['Four', 'Five', 'Six']);
+      await corpora.put(added);
+      expect(await corpora.get('ccc')).toEqual(added);
+      expect((await corpora.list()).map((c) => [c.hash, c.papers])).toEqual([['ccc', 3], ['aaa', 2], ['bbb', 1]]);
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -19,6 +19,7 @@ import { corpusWords, shareFrom, textSideInThisThread, textSideInWorker, type Op
 import type { TextMessage, TextRequest, WorkerMessage } from '../../workers/messages';
 import { numberTexts, termTableCopy } from '../../src/math/topics/term-table';
 import { termsReadOnce, topicLevels, topicLevelsBeside, type TopicLevel } from '../../src/math/topics/topics';
+import { unpackTexts } from '../../src/pipeline/packed-texts';
 import { tfidfMap } from '../support/tfidf-map';
 
 const corpus = JSON.parse(readFileSync(new URL('../../public/corpus/corpus.json', import.meta.url), 'utf8')) as Corpus;
@@ -156,7 +157,7 @@ class FakeTextWorker extends EventTarget {
     setTimeout(() => {
       const answer = (data: TextMessage) => this.dispatchEvent(new MessageEvent('message', { data }));
       if (request.type === 'fit') {
-        this.texts = request.texts;
+        this.texts = unpackTexts(request.texts);
         answer({ type: 'space', id: request.id, space: null });
       } else if (request.type === 'terms') {
         this.read = numberTexts(this.texts);
