@@ -50,7 +50,13 @@ export interface TextSide {
  * naming asks for, when it asks; `nameBeside`, whether a worker that read them keeps them to name a
  * level (see TextSide.nameBeside); `crash` stages a crash of its worker (?simulate=text-worker-crash).
  */
-export type OpenTextSide = (texts: string[], fit: CorpusFitOptions | null, how?: { readTerms: boolean; nameBeside: boolean; crash: boolean }) => TextSide;
+export type OpenTextSide = (texts: string[], fit: CorpusFitOptions | null, how?: TextSideHow) => TextSide;
+
+export interface TextSideHow {
+  readTerms: boolean;
+  nameBeside: boolean;
+  crash: boolean;
+}
 
 export function corpusWords(texts: string[], options: CorpusFitOptions | null): CorpusWords | null {
   const space = options && fitCorpusSpace(texts, options);
@@ -90,7 +96,8 @@ export const PARTS_CHUNK = 1000;
  * laid out. Should that worker fail to start or crash, the work is done in this thread instead:
  * slower, the same result.
  */
-export const textSideInWorker = (...[texts, options, { readTerms, nameBeside: keepTerms, crash } = { readTerms: true, nameBeside: true, crash: false }, packed]: [...Parameters<OpenTextSide>, packed?: PackedTexts]): TextSide => {
+export function textSideInWorker(texts: string[], options: CorpusFitOptions | null, how: TextSideHow = { readTerms: true, nameBeside: true, crash: false }, packed?: PackedTexts): TextSide {
+  const { readTerms, nameBeside: keepTerms, crash } = how;
   const n = texts.length;
   let reached = 0;
   let onProgress: ((done: number, total: number) => void) | undefined;
@@ -153,4 +160,4 @@ export const textSideInWorker = (...[texts, options, { readTerms, nameBeside: ke
         : null,
     close: () => rpc.close(),
   };
-};
+}
