@@ -11,7 +11,7 @@
  */
 import { readStaticTable, StaticPooler, type StaticTable } from '../src/model/static-model';
 import { wordPieceEncoderFor, type TokenizerJson, type WordPieceEncoder } from '../src/model/wordpiece';
-import { corpusFitHint, type Embedder, type EmbedderOptions, type ModelConfig } from './embedder';
+import { corpusFitHint, type EmbeddedTexts, type Embedder, type VectorsHome, type EmbedderOptions, type ModelConfig } from './embedder';
 import type { PartialEmbedding } from '../src/pipeline/types';
 import { nextTask } from './next-task';
 
@@ -77,9 +77,12 @@ export class StaticEmbedder implements Embedder {
     batchSize: number,
     onProgress: (done: number, total: number) => void,
     resume: PartialEmbedding | null = null,
-  ): Promise<{ vectors: Float32Array; dims: number; empty: number[] }> {
+    home: VectorsHome = { roomPerRow: 0, allocate: (length) => new Float32Array(length) },
+  ): Promise<EmbeddedTexts> {
     const { dims } = this.table;
-    const vectors = resume?.dims === dims ? resume.vectors : new Float32Array(texts.length * dims);
+    const resuming = resume?.dims === dims;
+    const room = resuming ? 0 : home.roomPerRow;
+    const vectors = resuming ? resume.vectors : new Float32Array(home.allocate(texts.length * (dims + room), dims + room).buffer, 0, texts.length * dims);
     const empty: number[] = [];
     const step = Math.max(batchSize, STATIC_BATCH);
     for (let start = resume?.dims === dims ? resume.done : 0; start < texts.length; start += step) {
@@ -90,7 +93,7 @@ export class StaticEmbedder implements Embedder {
       // (without it, at 100,000 papers it started only once the embedding was over, and its fit ran after).
       await nextTask();
     }
-    return { vectors, dims, empty };
+    return { vectors, dims, empty, room };
   }
 
   get corpusFit() {

@@ -27,9 +27,10 @@ export interface Embedder {
   /**
    * Embeds all texts in batches, from `resume.done` on when resuming, reporting progress after each
    * batch. Returns n × dims, and the indices of texts with no word the model knows (their mean vector
-   * is zero, which normalises to NaN: they get 0).
+   * is zero, which normalises to NaN: they get 0). `home`: where to make the vectors, honoured by the
+   * static path (the only one with a corpus fit), whose `room` says what was left.
    */
-  embedAll(texts: string[], batchSize: number, onProgress: (done: number, total: number) => void, resume?: PartialEmbedding | null): Promise<{ vectors: Float32Array; dims: number; empty: number[] }>;
+  embedAll(texts: string[], batchSize: number, onProgress: (done: number, total: number) => void, resume?: PartialEmbedding | null, home?: VectorsHome): Promise<EmbeddedTexts>;
   /**
    * How the model asks a map built with it to be fitted to the corpus (config.json's
    * papermap.corpus_fit; the embedded model has it), or null: a pretrained model's vectors are used as
@@ -39,6 +40,23 @@ export interface Embedder {
   /** The tokenizer's pieces for a text (WordPiece: "##" marks a continuation). */
   tokenize(text: string): string[];
   dispose(): Promise<void>;
+}
+
+/** Where a run's vectors are made, for what the pipeline does with them next. */
+export interface VectorsHome {
+  /** Floats per row left free after the vectors, so a blend that widens the rows writes in place (blendParts). */
+  roomPerRow: number;
+  /** Makes the buffer: `length` floats in rows `width` wide (the pipeline's: searchableRows, read by the neighbour search in place). */
+  allocate: (length: number, width: number) => Float32Array;
+}
+
+export interface EmbeddedTexts {
+  /** n × dims, a view at the start of a buffer that may be longer (see `room`). */
+  vectors: Float32Array;
+  dims: number;
+  empty: number[];
+  /** Floats per row free in the buffer after the vectors (0 unless asked for, and not on a resume). */
+  room?: number;
 }
 
 /** The part of a model's config.json that Papermap reads: the block its own models carry. */

@@ -6,6 +6,7 @@
 import { l2NormalizeRows } from '../src/math/knn/knn';
 import { pcaInit, planLayout } from '../src/math/layout/layout';
 import { cosineNeighbours, neighbourMethod } from '../src/math/knn/neighbours';
+import { inSearchableMemory, searchableRows } from '../src/math/knn/row-dots';
 import { requestKnnDevice, webgpuCosineKnn, MAX_GPU_K } from '../src/math/knn/webgpu-knn';
 import type { KnnGraph } from '../src/math/knn/knn';
 import { topicLevelsBeside } from '../src/math/topics/topics';
@@ -76,7 +77,7 @@ async function decideDevice(request: RunRequest, needed: boolean): Promise<Devic
  * Loads the model on the chosen device and embeds every text (continuing a resumed run). Once the
  * model says whether it takes a corpus fit, `startText` starts the text side, which fits beside the embedding.
  */
-async function embedTexts(request: RunRequest, choice: DeviceChoice, emit: Emit, timed: Timed, warnings: string[], startText: (hint: CorpusFitHint | null) => void): Promise<{ vectors: Float32Array; dims: number; device: Device; embeddedOn: Device | 'cpu'; fitHint: CorpusFitHint | null }> {
+async function embedTexts(request: RunRequest, choice: DeviceChoice, emit: Emit, timed: Timed, warnings: string[], startText: (hint: CorpusFitHint | null) => void): Promise<{ vectors: Float32Array; dims: number; room: number; device: Device; embeddedOn: Device | 'cpu'; fitHint: CorpusFitHint | null }> {
   const n = request.texts.length;
   emit({ type: 'device', choice });
 
@@ -96,20 +97,24 @@ async function embedTexts(request: RunRequest, choice: DeviceChoice, emit: Emit,
   // Started already when the model's config was read (the static model), else now.
   startText(embedder.corpusFit);
   emit({ type: 'progress', stage: 'embed', done: request.resume?.partial?.done ?? 0, total: n });
-  const { vectors, dims, empty } = await timed('embed', () =>
+  // The vectors are made where the neighbour search reads them (no copy of them beside them through
+  // it), with room for the fit's dimensions, so the blend writes in place.
+  const wanted = fitOptions(request, embedder.corpusFit);
+  const home = { roomPerRow: 'options' in wanted ? wanted.options.dims : 0, allocate: searchableRows };
+  const { vectors, dims, empty, room = 0 } = await timed('embed', () =>
     embedder.embedAll(request.texts, request.params.batchSize, (done, total) => {
       emit({ type: 'progress', stage: 'embed', done, total });
       // Fault injection: an uncaught error ends the worker the way a crash would.
       // (A library in the worker wraps setTimeout; a microtask's exception is reported as uncaught.)
       if (request.simulate === 'worker-crash' && done < total) queueMicrotask(() => { throw new Error('simulated worker crash'); });
-    }, request.resume?.partial ?? null),
+    }, request.resume?.partial ?? null, home),
   );
   if (empty.length > 0) {
     warnings.push(`${empty.length} paper${empty.length === 1 ? ' has' : 's have'} no word the model knows; their place on the map means nothing (first: #${empty[0]! + 1})`);
   }
   const { device, embeddedOn, corpusFit: fitHint } = embedder;
   await embedder.dispose();
-  return { vectors, dims, device, embeddedOn, fitHint };
+  return { vectors, dims, room, device, embeddedOn, fitHint };
 }
 
 /** The corpus fit a run takes, or why it takes none (the embedded static model asks for one; a pretrained transformer's vectors are used as they are). */
@@ -122,7 +127,7 @@ function fitOptions(request: RunRequest, hint: CorpusFitHint | null): { options:
 }
 
 /** Blends the corpus's own latent space (fitted by the text side) into the model's vectors, when the run takes a fit. */
-async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Array; dims: number; fitHint: CorpusFitHint | null }, text: TextSide, emit: Emit, timed: Timed): Promise<{ vectors: Float32Array; dims: number; fit: CorpusFit | null }> {
+async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Array; dims: number; room: number; fitHint: CorpusFitHint | null }, text: TextSide, emit: Emit, timed: Timed): Promise<{ vectors: Float32Array; dims: number; fit: CorpusFit | null }> {
   const n = request.texts.length;
   const hint = embedded.fitHint;
   const wanted = fitOptions(request, hint);
@@ -136,7 +141,7 @@ async function fitToCorpus(request: RunRequest, embedded: { vectors: Float32Arra
     if (text.inWorker) emit({ type: 'stage-note', stage: 'fit', text: 'in a second worker' });
     if (!words) return { vectors: embedded.vectors, dims: embedded.dims, fit: null };
     const fit = withModel(words.space, embedded, n, hint!.queryIgnores);
-    return { vectors: blendParts(fit, embedded.vectors, embedded.dims, words.parts, n), dims: embedded.dims + fit.dims, fit };
+    return { vectors: blendParts(fit, embedded.vectors, embedded.dims, words.parts, n, embedded.room >= fit.dims), dims: embedded.dims + fit.dims, fit };
   });
 }
 
@@ -228,8 +233,9 @@ async function buildMap(request: RunRequest, emit: Emit, startText: (hint: Corpu
   } else {
     const general = await embedTexts(request, choice!, emit, timed, warnings, startText); // embeds: a device was decided
     embedded = { ...(await fitToCorpus(request, general, textSide(), emit, timed)), device: general.device, embeddedOn: general.embeddedOn };
-    // Blended into new rows, the model's own are dead: at 100,000 papers, 128 MB not left for a full collection to find.
-    if (embedded.vectors !== general.vectors) freeNow(general.vectors);
+    // Blended into new rows (a resumed run's, which have no room), the model's own are dead: at
+    // 100,000 papers, 128 MB not left for a full collection to find.
+    if (embedded.vectors.buffer !== general.vectors.buffer) freeNow(general.vectors);
   }
   const { vectors, dims, device } = embedded;
   const corpusFit = embedded.fit ?? null;
@@ -287,5 +293,7 @@ async function buildMap(request: RunRequest, emit: Emit, startText: (hint: Corpu
   const failure = textSide().failure;
   if (failure) warnings.push(`The second worker stopped (${failure}); the pipeline worker did its work instead, so the map took longer.`);
   const quantised = quantiseRows(vectors, dims, n);
-  return { n, dims, embeddings: vectors, corpusFit, coords, levels, device, neighbourMethod: usedNeighbours, fallback, warnings, timings, quantised };
+  // Rows in the neighbour search's memory cannot be transferred: the page gets a copy.
+  const embeddings = inSearchableMemory(vectors) ? vectors.slice() : vectors;
+  return { n, dims, embeddings, corpusFit, coords, levels, device, neighbourMethod: usedNeighbours, fallback, warnings, timings, quantised };
 }

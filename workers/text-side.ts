@@ -131,7 +131,7 @@ export function textSideInWorker(texts: string[], options: CorpusFitOptions | nu
     const from = shareFrom(reached, n, PARTS_CHUNK);
     const theirs = rpc.request<Float32Array>((id) => ({ type: 'parts', id, upTo: from }));
     const parts = new Float32Array(n * fitted.dims);
-    parts.set(corpusParts(fitted, texts, from, n), from * fitted.dims);
+    corpusParts(fitted, texts, from, n, parts);
     parts.set(await theirs);
     return { space: fitted, parts };
   };

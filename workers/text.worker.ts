@@ -26,12 +26,24 @@ let wanted: { id: number; upTo: number } | null = null;
 /** The projection; the terms are read after it, and kept for naming. */
 let projected: Promise<void> = Promise.resolve();
 let numbered: Promise<NumberedTerms | null> = Promise.resolve(null);
+/** What is still owed: the parts (when there is a space) and the terms; with neither, and no terms kept to name from, the worker ends itself. */
+let partsOwed = false;
+let termsOwed = true;
+
+/**
+ * A worker whose work is over ends itself rather than wait for the pipeline worker, which is deep in
+ * the neighbour search and would not hear its answer for many seconds: its collector had not run, and
+ * a 100,000-paper build carried ~300 MB of its dead texts and scratch arrays through the search.
+ */
+function endIfDone(): void {
+  if (!partsOwed && !termsOwed) close();
+}
 
 async function project(fitted: CorpusSpace): Promise<void> {
   parts = new Float32Array(texts.length * fitted.dims);
   while (reached < Math.min(stopAt, texts.length)) {
     const to = Math.min(reached + PARTS_CHUNK, stopAt, texts.length);
-    parts.set(corpusParts(fitted, texts, reached, to), reached * fitted.dims);
+    corpusParts(fitted, texts, reached, to, parts);
     reached = to;
     post({ type: 'progress', done: reached });
     // A turn of the event loop, so a request for the parts can say where to stop.
@@ -45,6 +57,8 @@ function answerParts(): void {
   const rows = parts.slice(0, wanted.upTo * space.dims);
   post({ type: 'parts', id: wanted.id, parts: rows }, [rows.buffer]);
   wanted = null;
+  partsOwed = false;
+  endIfDone();
 }
 
 addEventListener('message', (event: MessageEvent<TextRequest>) => {
@@ -55,6 +69,7 @@ addEventListener('message', (event: MessageEvent<TextRequest>) => {
       texts = unpackTexts(request.texts);
       freeNow(request.texts.bytes);
       space = request.options && fitCorpusSpace(texts, request.options);
+      partsOwed = space !== null;
       post({ type: 'space', id: request.id, space });
       if (space) projected = project(space).catch(crash);
     } else if (request.type === 'parts') {
@@ -69,6 +84,8 @@ addEventListener('message', (event: MessageEvent<TextRequest>) => {
         texts = [];
         const table = keep ? termTableCopy(read) : termTableOf(read);
         post({ type: 'terms', id: request.id, table }, termTableTransfer(table));
+        termsOwed = keep;
+        endIfDone();
         // Without a copy, the transfer took the numbers away.
         return keep ? read : null;
       });

@@ -10,7 +10,7 @@ import { cosineNeighbours, neighbourMethod } from '../../src/math/knn/neighbours
 import { fuzzySimplicialSet, membershipStrengths, smoothKnnDistances } from '../../src/math/layout/fuzzy-graph';
 import { createSgdPart, DEFAULT_SGD, defaultEpochs, sampledEdges } from '../../src/math/layout/umap-sgd';
 import { fastPow, powerTables } from '../../src/math/layout/fast-pow';
-import { dotRows, rowDots, simdAvailable } from '../../src/math/knn/row-dots';
+import { dotRows, inSearchableMemory, rowDots, searchableRows, simdAvailable } from '../../src/math/knn/row-dots';
 import { neighbourhoodPreservation, sampledNeighbourhoodPreservation } from '../../scripts/lib/eval/quality';
 import { createLayout, DEFAULT_LAYOUT_PARAMS, pcaInit } from '../../src/math/layout/layout';
 import { centredDenseOperator, randomizedSVD } from '../../src/math/linalg/svd';
@@ -196,6 +196,31 @@ describe('row dot products', () => {
         }
       }
     }
+  });
+
+  it('reads rows made by searchableRows where they are: the same sums as a copy, and later writes seen', () => {
+    const random = mulberry32(9);
+    const n = 300;
+    const d = 64;
+    const home = searchableRows(n * d, d);
+    expect(inSearchableMemory(home)).toBe(true);
+    expect(inSearchableMemory(home.slice())).toBe(false);
+    for (let i = 0; i < home.length; i++) home[i] = random() - 0.5;
+    const extra = Float32Array.from({ length: 32 * d }, () => random() - 0.5);
+    const copied = rowDots(home.slice(), n, d, { extra });
+    const inPlace = rowDots(home, n, d, { extra });
+    for (let i = 0; i < n + 32; i += 7) for (let j = 0; j < n + 32; j += 3) expect(inPlace(i, j)).toBe(copied(i, j));
+    // No copy: a row changed after the dot products were set up is read as it is now.
+    home.fill(0, 0, d);
+    expect(inPlace(0, 5)).toBe(0);
+    expect(copied(0, 5)).not.toBe(0);
+    // NN-descent finds the same graph in it as in a plain array.
+    const { vectors } = syntheticEmbeddings(2000, d, 12);
+    const rows = searchableRows(vectors.length, d);
+    rows.set(vectors);
+    expect(nnDescentCosineKnn(rows, 2000, d, 10)).toEqual(nnDescentCosineKnn(vectors, 2000, d, 10));
+    // Rows whose width is not a multiple of 8 cannot be read in place: a plain array.
+    expect(inSearchableMemory(searchableRows(10 * 13, 13))).toBe(false);
   });
 });
 

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { StaticEmbedder } from '../../workers/embed-static';
+import { inSearchableMemory, searchableRows } from '../../src/math/knn/row-dots';
 import { readStaticTable } from '../../src/model/static-model';
 import { DEFAULT_MODEL_ID } from '../../src/model/models';
 import { paperText } from '../../src/corpus/text';
@@ -70,6 +71,20 @@ describe('the static model without transformers.js', () => {
     partial.vectors.fill(0, 100 * whole.dims);
     const resumed = await embedder.embedAll(texts, 16, () => undefined, partial);
     expect(resumed.vectors).toEqual(whole.vectors);
+  });
+
+  it('makes the vectors where the pipeline asks, with room for a blend; by default, a buffer that can be transferred (a query\'s)', async () => {
+    const texts = corpus.papers.slice(0, 40).map(paperText);
+    const plain = await embedder.embedAll(texts, 16, () => undefined);
+    expect(inSearchableMemory(plain.vectors)).toBe(false);
+    expect(() => structuredClone(plain.vectors, { transfer: [plain.vectors.buffer as ArrayBuffer] })).not.toThrow();
+    const plainAgain = await embedder.embedAll(texts, 16, () => undefined);
+    const homed = await embedder.embedAll(texts, 16, () => undefined, null, { roomPerRow: 64, allocate: searchableRows });
+    expect(inSearchableMemory(homed.vectors)).toBe(true);
+    expect(homed.room).toBe(64);
+    expect(homed.vectors.length).toBe(texts.length * 320);
+    expect(homed.vectors.buffer.byteLength).toBeGreaterThanOrEqual(texts.length * 384 * 4);
+    expect(homed.vectors).toEqual(plainAgain.vectors);
   });
 
   it('tokenizes as transformers.js does', () => {

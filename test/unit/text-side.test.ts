@@ -13,6 +13,7 @@ import { blendParts, blendWithFit, corpusParts, fitCorpus, fitCorpusSpace, withM
 import { paperTerms } from '../../src/math/topics/terms';
 import { decodeTermTable, numberTerms, selectPapers, termTable, type NumberedTerms } from '../../src/math/topics/term-table';
 import { sampledTopicTerms } from '../../src/math/topics/labels';
+import { mulberry32 } from '../../src/math/random';
 import { DEFAULT_PIPELINE_PARAMS } from '../../src/pipeline/types';
 import { runPipeline } from '../../workers/pipeline';
 import { corpusWords, shareFrom, textSideInThisThread, textSideInWorker, type OpenTextSide, type TextSide } from '../../workers/text-side';
@@ -91,6 +92,28 @@ describe('sharing the corpus parts', () => {
     const pieces = new Float32Array(whole.length);
     for (const [from, to] of [[0, 100], [100, 101], [101, texts.length]] as const) pieces.set(corpusParts(space, texts, from, to), from * space.dims);
     expect(pieces).toEqual(whole);
+    // Written into one array of all the rows, as the workers do.
+    const into = new Float32Array(whole.length);
+    for (const [from, to] of [[0, 100], [100, 101], [101, texts.length]] as const) corpusParts(space, texts, from, to, into);
+    expect(into).toEqual(whole);
+  });
+
+  it('blends in place, in a buffer the embedder left room in, to the same values as into a new array', () => {
+    const space = fitCorpusSpace(texts)!;
+    const n = texts.length;
+    const dims = 8;
+    const random = mulberry32(3);
+    const roomy = new Float32Array(new ArrayBuffer(n * (dims + space.dims) * 4), 0, n * dims);
+    for (let i = 0; i < roomy.length; i++) roomy[i] = random() - 0.5;
+    roomy.fill(0, 5 * dims, 6 * dims); // a paper the model knew nothing of
+    const general = roomy.slice();
+    const fit = withModel(space, { vectors: general, dims }, n, 0);
+    const parts = corpusParts(space, texts);
+    const apart = blendParts(fit, general, dims, parts, n);
+    const inPlace = blendParts(fit, roomy, dims, parts, n, true);
+    expect(inPlace.buffer).toBe(roomy.buffer);
+    expect(inPlace).toEqual(apart);
+    expect(() => blendParts(fit, general, dims, parts, n, true)).toThrow(/no room/);
   });
 });
 

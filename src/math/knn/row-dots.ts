@@ -71,9 +71,36 @@ export function simdAvailable(): boolean {
   return simdModule() !== null;
 }
 
+/** Rows of d floats left free after a matrix in its searchable memory (see searchableRows): NN-descent's sketch directions. */
+export const SPARE_ROWS = 32;
+
+/** The WebAssembly memory of each buffer searchableRows made. */
+const memories = new WeakMap<ArrayBufferLike, WebAssembly.Memory>();
+
+/**
+ * `length` floats (a matrix of rows `width` wide, or the first rows of one) where rowDots will read
+ * them without a copy: in WebAssembly memory, with SPARE_ROWS rows after them, where the SIMD path runs
+ * and the memory is not too big; else in a plain array. The copy it saves is the size of the vectors
+ * (154 MB at 100,000 papers), held beside them through the neighbour search. Such a buffer cannot be
+ * transferred to another thread: copy the rows out first (inSearchableMemory says which need it).
+ */
+export function searchableRows(length: number, width: number): Float32Array {
+  const bytes = (length + SPARE_ROWS * width) * 4;
+  if (width % 8 !== 0 || !simdModule() || bytes > MAX_WASM_BYTES || length === 0) return new Float32Array(length);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+  memories.set(memory.buffer, memory);
+  return new Float32Array(memory.buffer, 0, length);
+}
+
+/** Whether an array lives in memory made by searchableRows (which postMessage cannot transfer). */
+export function inSearchableMemory(array: Float32Array): boolean {
+  return memories.has(array.buffer);
+}
+
 /**
  * Dot products of rows of `vectors` (n × d). With SIMD the rows are copied, each padded with zeros
- * to a multiple of 8 floats (zeros change no sum), into WebAssembly memory the function reads.
+ * to a multiple of 8 floats (zeros change no sum), into WebAssembly memory the function reads; rows
+ * already in such memory (searchableRows, d a multiple of 8) are read where they are.
  */
 export function rowDots(vectors: Float32Array, n: number, d: number, options: { simd?: boolean; extra?: Float32Array } = {}): RowDot {
   const module = options.simd === false ? null : simdModule();
@@ -82,6 +109,12 @@ export function rowDots(vectors: Float32Array, n: number, d: number, options: { 
   const all = n + extra.length / d;
   const stride = Math.ceil(d / 8) * 8;
   const bytes = all * stride * 4;
+  const home = module && memories.get(vectors.buffer);
+  if (module && home && stride === d && vectors.byteOffset === 0 && bytes <= vectors.buffer.byteLength) {
+    // The extra rows go in the free rows after the matrix.
+    new Float32Array(vectors.buffer, n * d * 4, extra.length).set(extra);
+    return dotsIn(module, home, d);
+  }
   if (!module || bytes > MAX_WASM_BYTES || bytes === 0) {
     const joined = extra.length === 0 ? vectors : new Float32Array(all * d);
     if (joined !== vectors) {
@@ -94,6 +127,11 @@ export function rowDots(vectors: Float32Array, n: number, d: number, options: { 
   const rows = new Float32Array(memory.buffer, 0, all * stride);
   for (let i = 0; i < n; i++) rows.set(vectors.subarray(i * d, (i + 1) * d), i * stride);
   for (let i = n; i < all; i++) rows.set(extra.subarray((i - n) * d, (i - n + 1) * d), i * stride);
+  return dotsIn(module, memory, stride);
+}
+
+/** The SIMD dot product over rows `stride` floats apart in `memory`. */
+function dotsIn(module: WebAssembly.Module, memory: WebAssembly.Memory, stride: number): RowDot {
   const { dot } = new WebAssembly.Instance(module, { env: { memory } }).exports as { dot: (a: number, b: number, bytes: number) => number };
   const rowBytes = stride * 4;
   return (i, j) => dot(i * rowBytes, j * rowBytes, rowBytes);
