@@ -85,7 +85,7 @@ export class StaticEmbedder implements Embedder {
     const vectors = resuming ? resume.vectors : new Float32Array(home.allocate(texts.length * (dims + room), dims + room).buffer, 0, texts.length * dims);
     const empty: number[] = [];
     const step = Math.max(batchSize, STATIC_BATCH);
-    for (let start = resume?.dims === dims ? resume.done : 0; start < texts.length; start += step) {
+    for (let start = resuming ? resume.done : 0; start < texts.length; start += step) {
       const end = Math.min(texts.length, start + step);
       for (const t of this.pooler.pool(this.encoder.encodeBatch(texts, start, end), vectors, start)) empty.push(start + t);
       onProgress(end, texts.length);

@@ -72,7 +72,7 @@ export function simdAvailable(): boolean {
 }
 
 /** Rows of d floats left free after a matrix in its searchable memory (see searchableRows): NN-descent's sketch directions. */
-export const SPARE_ROWS = 32;
+const SPARE_ROWS = 32;
 
 /** The WebAssembly memory of each buffer searchableRows made. */
 const memories = new WeakMap<ArrayBufferLike, WebAssembly.Memory>();
