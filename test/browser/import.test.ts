@@ -456,4 +456,40 @@ describe('your own corpus', () => {
     expect(await other.locator('#progress').textContent()).toMatch(/data\/missing\.csv is not a corpus file \(the server answered HTTP 404 Not Found\)/);
     await other.context().close();
   });
+
+  it('?corpus=<url> that IndexedDB will not keep (storage full): the map is still built, and the panel says the corpus is not kept', async () => {
+    const context = await browser.newContext();
+    // Refuses the corpus's write as a full disk would (the maps store still works), and records that it was asked.
+    await context.addInitScript(() => {
+      const log: string[] = [];
+      (window as unknown as { keepLog: string[] }).keepLog = log;
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+        if (this.name !== 'corpora') return put.apply(this, args);
+        log.push('corpus write');
+        throw new DOMException('simulated: the disk is full', 'QuotaExceededError');
+      };
+    });
+    const other = await context.newPage();
+    expect(await openApp(other, `${server.url}?device=wasm&corpus=data/papers.jsonl`)).toEqual([]);
+    const s = await state(other);
+    expect(s.papers).toBe(9);
+    expect(s.error).toBeNull();
+    expect(await other.locator('#progress').textContent()).toMatch(/papers\.jsonl is not kept in this browser \(browser storage is full\)/);
+    const log = await other.evaluate(() => (window as unknown as { keepLog: string[] }).keepLog);
+    expect(log).toContain('corpus write');
+    // Nothing half-written was left in the corpora store.
+    expect(await other.evaluate(() => new Promise<number>((resolve) => {
+      const request = indexedDB.open('papermap');
+      request.onsuccess = () => {
+        const count = request.result.transaction('corpora').objectStore('corpora').count();
+        count.onsuccess = () => resolve(count.result);
+      };
+    }))).toBe(0);
+    // The map itself was saved: the next visit opens it from the cache (the corpus is fetched again).
+    await other.reload();
+    await waitReady(other);
+    expect((await state(other)).cached).toBe(true);
+    await context.close();
+  });
 });
