@@ -130,7 +130,9 @@ export class Sources {
       if (!corpora) throw new Error('IndexedDB is not available');
       await corpora.put(record);
     } catch (error) {
-      this.state.notes.push(`${name} is not kept in this browser (${writeFailure(error)}): it will need importing again after a reload.`);
+      // A URL's corpus is fetched again on the next visit; what is lost is its copy for offline use.
+      const after = source.kind === 'url' ? 'it is fetched again on the next visit, and will not open offline' : 'it will need importing again after a reload';
+      this.state.notes.push(`${name} is not kept in this browser (${writeFailure(error)}): ${after}.`);
     }
     return record;
   }

@@ -475,7 +475,7 @@ describe('your own corpus', () => {
     const s = await state(other);
     expect(s.papers).toBe(9);
     expect(s.error).toBeNull();
-    expect(await other.locator('#progress').textContent()).toMatch(/papers\.jsonl is not kept in this browser \(browser storage is full\)/);
+    expect(await other.locator('#progress').textContent()).toMatch(/papers\.jsonl is not kept in this browser \(browser storage is full\): it is fetched again on the next visit, and will not open offline/);
     const log = await other.evaluate(() => (window as unknown as { keepLog: string[] }).keepLog);
     expect(log).toContain('corpus write');
     // Nothing half-written was left in the corpora store.
