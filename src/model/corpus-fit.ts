@@ -186,17 +186,12 @@ export function blendWithFit(fit: CorpusFit, general: Float32Array, generalDims:
 /** blendWithFit with the corpus parts already made (corpusParts), e.g. by another worker while the model ran. */
 export function blendParts(fit: CorpusFit, general: Float32Array, generalDims: number, parts: Float32Array, n: number, inPlace = false): Float32Array {
   const dims = generalDims + fit.dims;
-  if (!inPlace) {
-    const out = new Float32Array(n * dims);
-    for (let i = 0; i < n; i++) blendRow(fit, general.subarray(i * generalDims, (i + 1) * generalDims), parts.subarray(i * fit.dims, (i + 1) * fit.dims), out.subarray(i * dims, (i + 1) * dims));
-    return out;
-  }
   // In place, in the general vectors' buffer (left long enough by the embedder): at 100,000 papers the
   // model's rows and the blended ones were 280 MB side by side, at the build's peak. Wider rows are
   // written from the last back, so a row overwrites only rows already blended and its own, which is
   // read into a copy first: the same values as blending into a new array.
-  if (general.buffer.byteLength < general.byteOffset + n * dims * 4) throw new Error('blendParts: no room to blend in place');
-  const out = new Float32Array(general.buffer, general.byteOffset, n * dims);
+  if (inPlace && general.buffer.byteLength < general.byteOffset + n * dims * 4) throw new Error('blendParts: no room to blend in place');
+  const out = inPlace ? new Float32Array(general.buffer, general.byteOffset, n * dims) : new Float32Array(n * dims);
   const row = new Float32Array(generalDims);
   for (let i = n - 1; i >= 0; i--) {
     row.set(general.subarray(i * generalDims, (i + 1) * generalDims));
