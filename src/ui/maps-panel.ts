@@ -230,7 +230,9 @@ export class MapsPanel {
       if (id === current.modelId) return;
       use.disabled = true;
       this.close();
-      void this.actions.useModel(id).finally(() => !this.root.hidden && this.render());
+      // Drawn again only if the panel still shows this drawing: one opened since was drawn fresh, and
+      // drawing it again would undo a choice being made in it.
+      void this.actions.useModel(id).finally(() => !this.root.hidden && use.isConnected && this.render());
     });
     return el('div', { className: 'model' }, el('div', { className: 'row' }, select, use), other, problem, el('p', { className: 'meta', text: MODEL_HELP }));
   }
